@@ -1,0 +1,194 @@
+"""Opening a database safely: one writer, checked, backed up and upgraded before use."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import backup as backups
+from app.db import migrate, sqlite_files
+from app.db.engine import is_sqlite, make_engine, make_session_factory, session_scope, sqlite_path, sqlite_url
+from app.db.lock import WriterLock
+from app.errors import DatabaseDamagedError, DatabaseError
+from app.models import DataRevision
+from app.paths import default_db_path
+
+ENV_URL = "ZHILIAN_DB_URL"
+
+
+@dataclass
+class OpenReport:
+    """What opening did to the file, for the status bar and the log."""
+
+    created: bool = False
+    upgraded_from: str | None = None
+    backups: list[Path] = field(default_factory=list)
+
+
+class Database:
+    def __init__(self, url: str, engine: Engine, lock: WriterLock | None, report: OpenReport) -> None:
+        self.url = url
+        self.engine = engine
+        self.path = sqlite_path(url)
+        self.lock = lock
+        self.report = report
+        self._factory: sessionmaker[Session] = make_session_factory(engine)
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
+
+    def session(self) -> AbstractContextManager[Session]:
+        """One transaction per user action: committed at the end, rolled back on error."""
+        return session_scope(self._factory)
+
+    def new_session(self) -> Session:
+        return self._factory()
+
+    def data_revision(self) -> int:
+        with self._factory() as s:
+            return int(s.scalar(select(DataRevision.revision).where(DataRevision.id == 1)) or 0)
+
+    def backup(self, reason: str = "manual",
+               progress: Callable[[int, int], None] | None = None) -> Path:
+        if self.path is None:
+            raise DatabaseError("服务器数据库（PostgreSQL）请用 pg_dump 备份，见使用说明。")
+        return backups.take_backup(self.path, reason, progress=progress)
+
+    def backup_if_changed(self) -> Path | None:
+        """The start-up backup: only when data changed since the newest backup."""
+        if self.path is None or backups.latest_revision(self.path) == self.data_revision():
+            return None
+        return self.backup("start")
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def resolve_url(db: str | Path | None = None) -> str:
+    """``--db`` first, then ``ZHILIAN_DB_URL``, then the file in the user's data directory."""
+    if db:
+        text = str(db)
+        return text if "://" in text else sqlite_url(Path(text).expanduser().resolve())
+    return os.environ.get(ENV_URL) or sqlite_url(default_db_path())
+
+
+def open_database(db: str | Path | None = None, *, write: bool = True) -> Database:
+    """Open for use. Writers hold the file's lock for as long as the Database is open."""
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is None:
+        return _open_server(url)
+    lock = WriterLock(path) if write else None
+    if lock:
+        lock.acquire()
+    try:
+        report = _prepare_file(path, url, lock)
+        return Database(url, make_engine(url), lock, report)
+    except BaseException:
+        if lock:
+            lock.release()
+        raise
+
+
+def _prepare_file(path: Path, url: str, lock: WriterLock | None) -> OpenReport:
+    report = OpenReport()
+    revision = _inspect(path) if path.exists() and path.stat().st_size else None
+    report.created = revision is None
+    if not migrate.needs_upgrade(revision):
+        return report
+    if lock is None:
+        raise DatabaseError(f"{path} 需要先升级才能读取：请先用本程序打开一次（会自动备份并升级）。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if revision is not None:
+        report.backups.append(backups.take_backup(path, "migrate"))
+        report.upgraded_from = revision
+    _upgrade(url)
+    return report
+
+
+def _inspect(path: Path) -> str | None:
+    """Check a file without writing to it; refuse what we must not touch."""
+    if not sqlite_files.is_sqlite_file(path):
+        raise DatabaseError(f"{path} 不是数据库文件（可能选错了文件），程序没有改动它。")
+    problems = sqlite_files.check(path)
+    if problems:
+        raise DatabaseDamagedError(f"数据库 {path} 已损坏：{problems[0]}", path=str(path))
+    revision = sqlite_files.schema_revision(path)
+    migrate.check_known(revision, str(path))
+    return revision
+
+
+def _upgrade(url: str) -> None:
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def _open_server(url: str) -> Database:
+    engine = make_engine(url)
+    report = OpenReport()
+    revision = migrate.current_revision(engine)
+    migrate.check_known(revision, engine.url.render_as_string(hide_password=True))
+    if migrate.needs_upgrade(revision):
+        report.created = revision is None
+        report.upgraded_from = revision
+        migrate.upgrade(engine)
+    return Database(url, engine, None, report)
+
+
+def set_aside(path: Path, *, now: datetime | None = None) -> Path:
+    """Move a damaged file (and its WAL) out of the way, keeping it for inspection."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.损坏-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.replace(target.with_name(target.name + suffix))
+    path.replace(target)
+    return target
+
+
+def restore(db: str | Path, backup: Path) -> Database:
+    """Replace the database with a backup and open it; the current file is backed up first."""
+    path = Path(db).expanduser().resolve()
+    lock = WriterLock(path)
+    with lock:
+        backups.verify(backup)
+        migrate.check_known(sqlite_files.schema_revision(backup), str(backup))
+        if path.exists() and path.stat().st_size:
+            if sqlite_files.is_sqlite_file(path) and not sqlite_files.check(path):
+                backups.take_backup(path, "restore")
+            else:
+                set_aside(path)
+        backups.copy_into(backup, path)
+    return open_database(path)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Row counts for the status bar."""
+    from app.models import Community, Household, Person, Team
+
+    return {name: session.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in (("社区", Community), ("团队", Team), ("人员", Person),
+                                ("住户", Household))}
+
+

@@ -1,0 +1,8 @@
+"""The schema revisions this version of the program knows, oldest first.
+
+Kept here as plain data so start-up can check a file's revision without importing Alembic;
+a test keeps it equal to the migration scripts.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD = KNOWN_REVISIONS[-1]

@@ -1,0 +1,55 @@
+"""Low-level checks on SQLite files, done before the program trusts or touches one."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from app.errors import DatabaseError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_sqlite_file(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(16) == SQLITE_MAGIC
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file in any way, not even its journal mode."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+
+
+def check(path: Path, *, full: bool = False) -> list[str]:
+    """SQLite's quick_check (or integrity_check): an empty list when the file is sound."""
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        with closing(open_readonly(path)) as conn:
+            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+            if full:
+                rows += [f"外键错误：{r[0]} 第 {r[1]} 行" for r in conn.execute("PRAGMA foreign_key_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else [r for r in rows if r != "ok"]
+
+
+def schema_revision(path: Path) -> str | None:
+    """The Alembic revision recorded in the file, or None for a file with no schema yet."""
+    with closing(open_readonly(path)) as conn:
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+        if not has_tables:
+            return None
+        found = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()[0]
+        if not found:
+            raise DatabaseError(f"{path} 不是驻点直联工作台的数据库（缺少版本信息），程序没有改动它。")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+
+
+def data_revision(path: Path) -> int:
+    with closing(open_readonly(path)) as conn:
+        row = conn.execute("SELECT revision FROM data_revision WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0

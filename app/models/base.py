@@ -1,0 +1,41 @@
+"""Declarative base, naming conventions and the columns most records share."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, Integer, MetaData, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints let Alembic alter them on every database, SQLite batch mode included.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 24) -> Enum:
+    """Store an enum by its value as portable VARCHAR plus a CHECK constraint."""
+    return Enum(enum_cls, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda cls: [m.value for m in cls],
+                name=f"{enum_cls.__name__.lower()}")
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp())
+
+
+class Versioned:
+    """Optimistic concurrency: a save against a stale version fails instead of overwriting."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -1,0 +1,28 @@
+"""The town (镇/街道) that runs this installation, with its settings and the seeds' defaults."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import Integer, String, Time
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Timestamped, Versioned
+
+
+class TownSettings(Base, Timestamped, Versioned):
+    """One row: the town and the rules its plan fixes (the seeds give the defaults)."""
+
+    __tablename__ = "town_settings"
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town_name: Mapped[str] = mapped_column(String(60), default="")
+    district_name: Mapped[str] = mapped_column(String(60), default="")
+    hotline: Mapped[str] = mapped_column(String(40), default="")
+    station_weekday: Mapped[int] = mapped_column(Integer, default=2)
+    station_start: Mapped[time] = mapped_column(Time, default=time(15, 0))
+    station_end: Mapped[time] = mapped_column(Time, default=time(18, 30))
+    max_station_team_size: Mapped[int] = mapped_column(Integer, default=10)
+    max_communities_per_leader: Mapped[int] = mapped_column(Integer, default=2)
+    make_up_notice_days: Mapped[int] = mapped_column(Integer, default=3)

@@ -1,0 +1,125 @@
+"""Phone numbers, resident IDs and names, normalised once, on the way in.
+
+Each ``normalize_*`` returns the stored form or raises ``ValidationError`` with a message that
+says what is wrong with the value as the user typed it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from app.errors import ValidationError
+
+_SPACES = re.compile(r"\s+")
+_PHONE_NOISE = re.compile(r"[\s\-‐‑–—－()（）.·]")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# 010 and 02X are three-digit area codes; all others in mainland China have four digits.
+_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$")
+_LOCAL = re.compile(r"^[2-9]\d{6,7}$")
+_PHONE_SPLIT = re.compile(r"[/,，;；、]|\s{2,}|\s(?=1[3-9]\d)|\s(?=0\d{2,3}[-\s])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def clean_text(value: object) -> str:
+    """Full-width letters and digits to half-width, spaces folded, ends trimmed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_name(value: object) -> str:
+    """Chinese names carry no inner spaces (张 三 → 张三); foreign names keep a single one."""
+    text = clean_text(value)
+    if re.fullmatch(r"[\u3400-\u9fff\U00020000-\U0003134f·\s]+", text):
+        text = text.replace(" ", "")
+    return text
+
+
+@dataclass(frozen=True)
+class Phones:
+    mobile: str = ""
+    landline: str = ""
+
+
+def normalize_phone(value: object, *, area_code: str = "") -> str:
+    """One number: an 11-digit mobile, or a landline written ``0750-1234567``."""
+    raw = clean_text(value)
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    digits = _PHONE_NOISE.sub("", raw)
+    digits = re.sub(r"^(?:\+86|0086)", "", digits)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits:
+        return ""
+    if not digits.isdigit():
+        raise ValidationError(f"电话号码“{raw}”含有数字以外的字符")
+    if _MOBILE.match(digits):
+        return digits
+    landline = _LANDLINE.match(digits)
+    if landline:
+        return f"{landline[1]}-{landline[2]}"
+    if area_code and _LOCAL.match(digits):
+        return f"{area_code}-{digits}"
+    if digits.startswith("1"):
+        raise ValidationError(f"手机号码“{raw}”应为 11 位（现在是 {len(digits)} 位）")
+    raise ValidationError(f"电话号码“{raw}”无法识别：固定电话请带区号，如 0750-1234567")
+
+
+def normalize_phones(value: object, *, area_code: str = "") -> Phones:
+    """A cell with one or two numbers (mobile and/or landline) split into their kinds."""
+    raw = clean_text(value)
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    mobile = landline = ""
+    for part in (p for p in _PHONE_SPLIT.split(raw) if p and p.strip()):
+        number = normalize_phone(part, area_code=area_code)
+        if not number:
+            continue
+        if "-" in number:
+            landline = landline or number
+        else:
+            mobile = mobile or number
+    return Phones(mobile, landline)
+
+
+def normalize_resident_id(value: object) -> str | None:
+    """An 18-character GB 11643 citizen ID with a valid birth date and check digit.
+
+    Fifteen-digit IDs of the first generation are converted to 18 characters.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValidationError("身份证号被存成了数字，末几位可能已经丢失；请把该列设为“文本”后重新填写")
+    raw = clean_text(value).replace(" ", "").upper()
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{15}", raw):
+        raw = raw[:6] + "19" + raw[6:]
+        raw += _check_char(raw)
+    if not re.fullmatch(r"\d{17}[\dX]", raw):
+        raise ValidationError(f"身份证号“{raw}”应为 18 位（最后一位可以是 X）")
+    try:
+        born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+    except ValueError:
+        raise ValidationError(f"身份证号“{raw}”中的出生日期 {raw[6:14]} 不存在") from None
+    if born > date.today() or born.year < 1900:
+        raise ValidationError(f"身份证号“{raw}”中的出生日期 {raw[6:14]} 不合理")
+    if _check_char(raw[:17]) != raw[17]:
+        raise ValidationError(f"身份证号“{raw}”校验位不对，请核对是否抄错")
+    return raw
+
+
+def _check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def mask_resident_id(value: str | None) -> str:
+    """First 6 and last 4 characters shown, the birth date hidden."""
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

@@ -1,0 +1,1 @@
+"""Services: take a session and plain values, return models or plain data, raise DomainError."""

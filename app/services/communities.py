@@ -1,0 +1,93 @@
+"""Communities (村/社区/联社) and their grids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError, ValidationError
+from app.models import Community, CommunityKind, Grid, Household, TeamCommunity
+from app.normalize import clean_text
+from app.services.common import check_version, get_or_fail, optional, required
+
+
+def kind_from_name(name: str) -> CommunityKind:
+    """Most names say what they are: 石岗村, 新围社区, 龙溪联社."""
+    if name.endswith("联社"):
+        return CommunityKind.COOPERATIVE
+    if name.endswith("村") or name.endswith("村委会"):
+        return CommunityKind.VILLAGE
+    return CommunityKind.COMMUNITY
+
+
+@dataclass
+class CommunityInput:
+    name: str
+    kind: CommunityKind | None = None
+    office_address: str = ""
+    note: str = ""
+
+
+def list_communities(session: Session) -> list[Community]:
+    return list(session.scalars(select(Community).order_by(Community.name)))
+
+
+def find_community(session: Session, name: str) -> Community | None:
+    return session.scalar(select(Community).where(Community.name == clean_text(name)))
+
+
+def create_community(session: Session, data: CommunityInput) -> Community:
+    community = Community()
+    _apply(session, community, data)
+    session.add(community)
+    session.flush()
+    return community
+
+
+def update_community(session: Session, community_id: int, data: CommunityInput,
+                     expected_version: int | None = None) -> Community:
+    community = get_or_fail(session, Community, community_id, "社区")
+    check_version(community, expected_version, "社区")
+    _apply(session, community, data)
+    session.flush()
+    return community
+
+
+def _apply(session: Session, community: Community, data: CommunityInput) -> None:
+    name = required(clean_text(data.name), "name", "名称", 60)
+    clash = find_community(session, name)
+    if clash is not None and clash is not community:
+        raise ValidationError(f"已有名为“{name}”的村（社区）", "name")
+    community.name = name
+    community.kind = data.kind or kind_from_name(name)
+    community.office_address = optional(clean_text(data.office_address), "office_address",
+                                        "办公地点", 120)
+    community.note = optional(clean_text(data.note), "note", "备注", 500)
+
+
+def ensure_community(session: Session, name: str) -> Community:
+    """The community of that name, created on first mention (roster import, demo)."""
+    return find_community(session, name) or create_community(session, CommunityInput(name))
+
+
+def ensure_grid(session: Session, community: Community, name: str) -> Grid:
+    name = required(clean_text(name), "grid", "网格名称", 60)
+    grid = session.scalar(select(Grid).where(Grid.community_id == community.id, Grid.name == name))
+    if grid is None:
+        grid = Grid(community=community, name=name)
+        session.add(grid)
+        session.flush()
+    return grid
+
+
+def delete_community(session: Session, community_id: int) -> None:
+    """Only a community nothing refers to yet can be deleted (a mistyped one, say)."""
+    community = get_or_fail(session, Community, community_id, "社区")
+    households = session.scalar(select(func.count()).where(Household.community_id == community_id))
+    teams = session.scalar(select(func.count()).where(TeamCommunity.community_id == community_id))
+    if households or teams:
+        raise DomainError(f"“{community.name}”已有 {households} 户住户、{teams} 个驻点团队，不能删除。")
+    session.delete(community)
+    session.flush()

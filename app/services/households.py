@@ -1,0 +1,141 @@
+"""Households (户) of each community: the roster every card, visit and register builds on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from app.models import Community, Grid, Household, HouseholdKind, HouseholdTag, KeyGroup
+from app.normalize import clean_name, clean_text, normalize_phones, normalize_resident_id
+from app.services.common import check_version, get_or_fail, optional, required
+
+
+@dataclass
+class HouseholdInput:
+    community_id: int
+    address: str
+    head_name: str
+    phones: str = ""
+    size: int = 1
+    kind: HouseholdKind = HouseholdKind.RESIDENT
+    grid_id: int | None = None
+    head_resident_id: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRow:
+    """One line of the household list: plain values, cheap to hold 50,000 of."""
+
+    id: int
+    community: str
+    grid: str
+    address: str
+    head_name: str
+    phone: str
+    size: int
+    kind: str
+    key_groups: str
+
+
+def create_household(session: Session, data: HouseholdInput) -> Household:
+    household = Household()
+    _apply(session, household, data)
+    session.add(household)
+    session.flush()
+    return household
+
+
+def update_household(session: Session, household_id: int, data: HouseholdInput,
+                     expected_version: int | None = None) -> Household:
+    household = get_or_fail(session, Household, household_id, "住户")
+    check_version(household, expected_version, "住户")
+    _apply(session, household, data)
+    session.flush()
+    return household
+
+
+def _apply(session: Session, household: Household, data: HouseholdInput) -> None:
+    problems: dict[str, str] = {}
+    get_or_fail(session, Community, data.community_id, "村（社区）")
+    address = clean_text(data.address)
+    head = clean_name(data.head_name)
+    phones = None
+    for field_name, label, value, limit in (("address", "门牌地址", address, 120),
+                                            ("head_name", "户主姓名", head, 60)):
+        try:
+            required(value, field_name, label, limit)
+        except ValidationError as exc:
+            problems[field_name] = exc.message
+    try:
+        phones = normalize_phones(data.phones)
+    except ValidationError as exc:
+        problems["phones"] = exc.message
+    try:
+        resident_id = normalize_resident_id(data.head_resident_id)
+    except ValidationError as exc:
+        problems["head_resident_id"] = exc.message
+    if not 1 <= data.size <= 99:
+        problems["size"] = "家庭人口应在 1 到 99 之间"
+    if data.grid_id is not None:
+        grid = get_or_fail(session, Grid, data.grid_id, "网格")
+        if grid.community_id != data.community_id:
+            problems["grid_id"] = "所选网格不属于这个村（社区）"
+    clash = session.scalar(select(Household).where(
+        Household.community_id == data.community_id, Household.address == address,
+        Household.head_name == head))
+    if clash is not None and clash is not household:
+        problems["address"] = f"{address}已登记户主为{head}的住户"
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems=problems)
+    household.community_id = data.community_id
+    household.grid_id = data.grid_id
+    household.address, household.head_name = address, head
+    household.mobile, household.landline = phones.mobile, phones.landline  # type: ignore[union-attr]
+    household.size, household.kind = data.size, data.kind
+    household.head_resident_id = resident_id
+    household.note = optional(clean_text(data.note), "note", "备注", 500)
+
+
+def household_rows(session: Session, community_id: int | None = None,
+                   on: date | None = None) -> list[HouseholdRow]:
+    """The household list in one query (tags folded in), for lists of any size."""
+    day = on or date.today()
+    tags = (select(HouseholdTag.household_id,
+                   func.aggregate_strings(KeyGroup.name, "、").label("names"))
+            .join(KeyGroup).where(HouseholdTag.added_on <= day,
+                                  (HouseholdTag.removed_on.is_(None)) | (HouseholdTag.removed_on > day))
+            .group_by(HouseholdTag.household_id).subquery())
+    query = (select(Household.id, Community.name, Grid.name, Household.address,
+                    Household.head_name, Household.mobile, Household.landline, Household.size,
+                    Household.kind, tags.c.names)
+             .join(Community, Household.community_id == Community.id)
+             .outerjoin(Grid, Household.grid_id == Grid.id)
+             .outerjoin(tags, tags.c.household_id == Household.id)
+             .where(Household.moved_out_on.is_(None))
+             .order_by(Community.name, Household.id))
+    if community_id is not None:
+        query = query.where(Household.community_id == community_id)
+    return [HouseholdRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or r[6], r[7], r[8].label,
+                         r[9] or "")
+            for r in session.execute(query)]
+
+
+def tag_household(session: Session, household_id: int, group_name: str, on: date, reason: str
+                  ) -> HouseholdTag:
+    household = get_or_fail(session, Household, household_id, "住户")
+    group = session.scalar(select(KeyGroup).where(KeyGroup.name == clean_text(group_name)))
+    if group is None:
+        raise ValidationError(f"没有“{group_name}”这个重点人群类别，请先在设置中添加", "key_group")
+    current = next((t for t in household.tags if t.key_group_id == group.id and t.in_force(on)), None)
+    if current is not None:
+        return current
+    tag = HouseholdTag(household=household, key_group=group, added_on=on,
+                       added_reason=clean_text(reason))
+    session.add(tag)
+    session.flush()
+    return tag

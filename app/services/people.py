@@ -1,0 +1,130 @@
+"""People on the roster: entered once, normalised, and retired rather than deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError, ValidationError
+from app.models import Gender, MemberRole, Membership, Person, PersonCategory
+from app.normalize import clean_name, clean_text, normalize_phones, normalize_resident_id
+from app.services.common import check_version, get_or_fail, optional, required
+
+
+@dataclass
+class PersonInput:
+    name: str
+    gender: Gender | None = None
+    unit: str = ""
+    position: str = ""
+    category: PersonCategory = PersonCategory.OTHER
+    phones: str = ""
+    landline: str = ""
+    resident_id: str = ""
+    note: str = ""
+
+
+def create_person(session: Session, data: PersonInput) -> Person:
+    person = Person()
+    _apply(session, person, data)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def update_person(session: Session, person_id: int, data: PersonInput,
+                  expected_version: int | None = None) -> Person:
+    person = get_or_fail(session, Person, person_id, "人员")
+    check_version(person, expected_version, "人员")
+    _apply(session, person, data)
+    session.flush()
+    return person
+
+
+def _apply(session: Session, person: Person, data: PersonInput) -> None:
+    problems: dict[str, str] = {}
+    name = clean_name(data.name)
+    try:
+        required(name, "name", "姓名", 40)
+    except ValidationError as exc:
+        problems["name"] = exc.message
+    phones = landline = resident_id = None
+    try:
+        phones = normalize_phones(data.phones)
+    except ValidationError as exc:
+        problems["phones"] = exc.message
+    try:
+        landline = normalize_phones(data.landline).landline if data.landline else ""
+        if data.landline and not landline:
+            problems["landline"] = "固定电话请带区号，如 0750-1234567"
+    except ValidationError as exc:
+        problems["landline"] = exc.message
+    try:
+        resident_id = normalize_resident_id(data.resident_id)
+    except ValidationError as exc:
+        problems["resident_id"] = exc.message
+    if resident_id and "resident_id" not in problems:
+        owner = session.scalar(select(Person).where(Person.resident_id == resident_id))
+        if owner is not None and owner is not person:
+            problems["resident_id"] = f"这个身份证号已登记在“{owner.name}”名下"
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems=problems)
+    person.name = name
+    person.gender = data.gender
+    person.unit = optional(clean_text(data.unit), "unit", "单位", 80)
+    person.position = optional(clean_text(data.position), "position", "职务", 80)
+    person.category = data.category
+    person.mobile = phones.mobile if phones else ""
+    person.landline = landline or (phones.landline if phones else "")
+    person.resident_id = resident_id
+    person.note = optional(clean_text(data.note), "note", "备注", 500)
+
+
+def find_person(session: Session, name: str, mobile: str = "", resident_id: str | None = None
+                ) -> Person | None:
+    """The same person as someone already on the roster: same ID, or same name and mobile."""
+    if resident_id:
+        found = session.scalar(select(Person).where(Person.resident_id == resident_id))
+        if found is not None:
+            return found
+    if mobile:
+        return session.scalar(select(Person).where(Person.name == name, Person.mobile == mobile))
+    return session.scalar(select(Person).where(Person.name == name, Person.mobile == "",
+                                               Person.resident_id.is_(None)))
+
+
+def search_people(session: Session, text: str = "", *, include_retired: bool = False
+                  ) -> list[Person]:
+    query = select(Person).order_by(Person.name, Person.id)
+    if not include_retired:
+        query = query.where(Person.retired_on.is_(None))
+    text = clean_text(text)
+    if text:
+        like = f"%{text}%"
+        query = query.where(or_(Person.name.like(like), Person.unit.like(like),
+                                Person.position.like(like), Person.mobile.like(like)))
+    return list(session.scalars(query))
+
+
+def retire_person(session: Session, person_id: int, on: date, reason: str) -> Person:
+    """Take someone off the roster; their memberships end that day, their history stays."""
+    person = get_or_fail(session, Person, person_id, "人员")
+    if person.retired_on is not None:
+        raise DomainError(f"“{person.name}”已于 {person.retired_on} 退出名册。")
+    current = [m for m in person.memberships if m.in_force(on) or m.start_date > on]
+    leading = [m.team.name for m in current if m.role == MemberRole.LEADER]
+    if leading:
+        raise DomainError(f"“{person.name}”是{'、'.join(leading)}的责任人，请先在团队页用“替换”指定继任者。")
+    for membership in current:
+        _end(membership, on, reason or "人员退出名册")
+    person.retired_on = on
+    session.flush()
+    return person
+
+
+def _end(membership: Membership, on: date, reason: str) -> None:
+    membership.end_date = max(on, membership.start_date)
+    membership.end_reason = reason

@@ -1,0 +1,61 @@
+"""The town's settings (one row, created by the first migration)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from app.models import TownSettings
+from app.normalize import clean_text
+from app.services.common import check_version, optional
+
+
+def get_settings(session: Session) -> TownSettings:
+    settings = session.get(TownSettings, 1)
+    if settings is None:  # only a hand-damaged database lacks it
+        settings = TownSettings(id=1)
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+@dataclass
+class SettingsInput:
+    town_name: str
+    district_name: str
+    hotline: str
+    station_weekday: int
+    station_start: time
+    station_end: time
+    max_station_team_size: int
+    max_communities_per_leader: int
+
+
+def update_settings(session: Session, data: SettingsInput, expected_version: int | None = None
+                    ) -> TownSettings:
+    settings = get_settings(session)
+    check_version(settings, expected_version, "设置")
+    problems: dict[str, str] = {}
+    if not 1 <= data.station_weekday <= 7:
+        problems["station_weekday"] = "驻点日应为周一至周日之一"
+    if data.station_end <= data.station_start:
+        problems["station_end"] = "结束时间应晚于开始时间"
+    if not 1 <= data.max_station_team_size <= 30:
+        problems["max_station_team_size"] = "驻点团队人数上限应在 1 到 30 之间"
+    if not 1 <= data.max_communities_per_leader <= 10:
+        problems["max_communities_per_leader"] = "每位领导联系社区数上限应在 1 到 10 之间"
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems=problems)
+    settings.town_name = optional(clean_text(data.town_name), "town_name", "镇（街道）名称", 60)
+    settings.district_name = optional(clean_text(data.district_name), "district_name", "上级区县", 60)
+    settings.hotline = optional(clean_text(data.hotline), "hotline", "服务热线", 40)
+    settings.station_weekday = data.station_weekday
+    settings.station_start = data.station_start
+    settings.station_end = data.station_end
+    settings.max_station_team_size = data.max_station_team_size
+    settings.max_communities_per_leader = data.max_communities_per_leader
+    session.flush()
+    return settings
