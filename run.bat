@@ -1,0 +1,19 @@
+@echo off
+chcp 65001 >nul
+rem Start Zhilian Desk (Windows 10 or later, Python 3.11+ from python.org on PATH).
+setlocal
+cd /d "%~dp0"
+if not exist .venv\Scripts\python.exe (
+    echo 创建虚拟环境 .venv ...
+    py -3 -m venv .venv || python -m venv .venv || goto :nopython
+)
+if not exist .venv\.installed-run (
+    .venv\Scripts\python.exe -m pip install -q --upgrade pip
+    .venv\Scripts\python.exe -m pip install -q -e . || goto :eof
+    echo.> .venv\.installed-run
+)
+.venv\Scripts\python.exe main.py %*
+goto :eof
+:nopython
+echo 需要 Python 3.11 或更新版本：请从 python.org 安装，并勾选 "Add python.exe to PATH"。
+exit /b 1

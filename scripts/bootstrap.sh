@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Creates .venv and installs what is missing; sourced by run.sh and test.sh.
+# Re-running is cheap: packages are reinstalled only when pyproject.toml changed.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EXTRAS="${1:-}"
+
+find_python() {
+    for candidate in python3.13 python3.12 python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+           "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"; return 0
+        fi
+    done
+    echo "需要 Python 3.11 或更新版本（找不到 python3.11）。" >&2
+    return 1
+}
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi
+}
+
+# Qt needs a few system libraries even offscreen; install them on Debian/Ubuntu if absent.
+system_libraries() {
+    command -v apt-get >/dev/null 2>&1 || return 0
+    local missing=()
+    for pair in libEGL.so.1:libegl1 libGL.so.1:libgl1 libxkbcommon.so.0:libxkbcommon0 \
+                libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3 \
+                libxcb-cursor.so.0:libxcb-cursor0 libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
+        ldconfig -p 2>/dev/null | grep -q "${pair%%:*}" || missing+=("${pair##*:}")
+    done
+    python_has_venv || missing+=("python3-venv")
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "安装系统库：${missing[*]}"
+        as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null ||
+            echo "提示：无法自动安装 ${missing[*]}，请手动安装。" >&2
+    fi
+}
+
+python_has_venv() { "$PY" -c 'import ensurepip, venv' 2>/dev/null; }
+
+PY="$(find_python)"
+system_libraries
+if [ ! -x "$ROOT/.venv/bin/python" ]; then
+    echo "创建虚拟环境 .venv …"
+    "$PY" -m venv "$ROOT/.venv"
+fi
+STAMP="$ROOT/.venv/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)${EXTRAS:+-$EXTRAS}"
+if [ ! -f "$STAMP" ]; then
+    echo "安装依赖 …"
+    "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip
+    "$ROOT/.venv/bin/python" -m pip install -q -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+    touch "$STAMP"
+fi

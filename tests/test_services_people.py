@@ -1,0 +1,69 @@
+"""People and households: normalised on the way in, duplicates refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.db import Database
+from app.errors import ValidationError
+from app.services import communities, households, people
+
+
+def test_phones_and_id_are_normalised_once(db: Database) -> None:
+    with db.session() as s:
+        p = people.create_person(s, people.PersonInput(
+            name="黄 晓 明", phones="１３８-1234 5678", landline="(0750)6123456",
+            resident_id="44070219800101018x"))
+        assert (p.name, p.mobile, p.landline) == ("黄晓明", "13812345678", "0750-6123456")
+        assert p.resident_id == "44070219800101018X"
+
+
+def test_bad_person_input_names_each_field(db: Database) -> None:
+    with db.session() as s, pytest.raises(ValidationError) as caught:
+        people.create_person(s, people.PersonInput(name=" ", phones="1381234567",
+                                                   resident_id="440702198001010012"))
+    problems = caught.value.problems
+    assert set(problems) == {"name", "phones", "resident_id"}
+    assert "11 位" in problems["phones"] and "校验位" in problems["resident_id"]
+
+
+def test_resident_id_belongs_to_one_person(db: Database) -> None:
+    with db.session() as s:
+        people.create_person(s, people.PersonInput(name="甲", resident_id="44070219800101018X"))
+    with pytest.raises(ValidationError, match="已登记在“甲”名下"), db.session() as s:
+        people.create_person(s, people.PersonInput(name="乙", resident_id="44070219800101018X"))
+
+
+def test_households_listed_with_current_tags(db: Database) -> None:
+    with db.session() as s:
+        village = communities.ensure_community(s, "石岗村")
+        grid = communities.ensure_grid(s, village, "第一网格")
+        h = households.create_household(s, households.HouseholdInput(
+            village.id, "石岗村一巷3号", "梁伯", phones="0750 612 3456", size=2, grid_id=grid.id))
+        households.tag_household(s, h.id, "孤寡老人", date(2026, 1, 1), "独居")
+        tag = households.tag_household(s, h.id, "残疾人", date(2026, 1, 1), "二级肢体")
+        tag.removed_on, tag.removed_reason = date(2026, 3, 1), "复核不符"
+    with db.session() as s:
+        [row] = households.household_rows(s, on=date(2026, 4, 1))
+        assert (row.community, row.grid, row.phone, row.key_groups) == (
+            "石岗村", "第一网格", "0750-6123456", "孤寡老人")
+        [earlier] = households.household_rows(s, on=date(2026, 2, 1))
+        assert set(earlier.key_groups.split("、")) == {"孤寡老人", "残疾人"}
+
+
+def test_same_household_twice_refused(db: Database) -> None:
+    with db.session() as s:
+        village = communities.ensure_community(s, "石岗村")
+        data = households.HouseholdInput(village.id, "石岗村一巷3号", "梁伯")
+        households.create_household(s, data)
+        with pytest.raises(ValidationError, match="已登记"):
+            households.create_household(s, data)
+
+
+def test_community_kind_follows_its_name(db: Database) -> None:
+    with db.session() as s:
+        kinds = {n: communities.ensure_community(s, n).kind.label
+                 for n in ("石岗村", "新围社区", "沙富联社")}
+    assert kinds == {"石岗村": "村", "新围社区": "社区", "沙富联社": "联社"}
