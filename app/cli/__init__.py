@@ -1,0 +1,69 @@
+"""The command line: ``python main.py <command>`` runs a batch job without a window.
+
+Each command lives in a module of this package with ``register(subparsers)``; the handler
+it sets returns the exit code. Domain errors print their Chinese message and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app import APP_NAME, __version__
+from app.errors import DomainError
+
+COMMAND_MODULES = ("app.cli.demo", "app.cli.roster", "app.cli.maintenance")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description=f"{APP_NAME} {__version__}。不带命令时打开程序窗口；带命令时在后台执行批处理。",
+        epilog="数据库：--db 指定 SQLite 文件；也可用环境变量 ZHILIAN_DB_URL 指定任意数据库地址。")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户数据目录中）")
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
+    from importlib import import_module
+    for name in COMMAND_MODULES:
+        import_module(name).register(sub)
+    return parser
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """Commands accept ``--db`` after their name too, as the documentation writes it."""
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="数据库文件（默认在用户数据目录中）")
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.handler(args) or 0)
+    except DomainError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for commands only (the window is started by main.py)."""
+    _utf8_console()
+    args = parse(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    return run(args)
+
+
+def _utf8_console() -> None:
+    # A Windows console defaults to a legacy code page; Chinese output must not crash there.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
