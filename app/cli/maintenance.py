@@ -36,7 +36,10 @@ def _path(args: argparse.Namespace) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with open_database(getattr(args, "db", None), write=False) as db:
+    path = _path(args)
+    if not path.exists():
+        raise DatabaseError(f"找不到数据库文件 {path}。")
+    with open_database(path, write=False) as db:
         target = db.backup("manual")
     print(f"已备份并校验：{target}")
     return 0

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app.db import sqlite_files
@@ -44,8 +44,13 @@ class BackupInfo:
 
 
 def take_backup(db_path: Path, reason: str, *, now: datetime | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Path:
-    """Copy the live database with the backup API, verify the copy, rotate; return its path."""
+                progress: Callable[[int, int], None] | None = None, keep_rotation: bool = True
+                ) -> Path:
+    """Copy the live database with the backup API, verify the copy, rotate; return its path.
+
+    ``keep_rotation=False`` skips the rotation, for a caller still about to read an older
+    backup that the rotation might delete (restore); it calls ``rotate`` itself afterwards.
+    """
     folder = backup_dir_for(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, db_path.stem, reason, now or datetime.now())
@@ -58,7 +63,8 @@ def take_backup(db_path: Path, reason: str, *, now: datetime | None = None,
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    rotate(folder, now=now)
+    if keep_rotation:
+        rotate(folder, now=now)
     return target
 
 
@@ -89,29 +95,32 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
 
 
 def _scan(folder: Path) -> list[BackupInfo]:
-    found = []
+    found: list[tuple[datetime, int, BackupInfo]] = []
     if folder.is_dir():
         for path in folder.glob("*.db"):
             match = _NAME.match(path.name)
             if match:
-                stamp = match["stamp"][:15]
-                found.append(BackupInfo(path, datetime.strptime(stamp, "%Y%m%d-%H%M%S"),
-                                        match["reason"]))
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+                taken_at = datetime.strptime(match["stamp"][:15], "%Y%m%d-%H%M%S")
+                # Within one second, "-1-", "-2-"... were taken after the unnumbered one.
+                seq = int(match["stamp"][16:] or 0)
+                found.append((taken_at, seq, BackupInfo(path, taken_at, match["reason"])))
+    return [info for *_, info in sorted(found, key=lambda f: f[:2], reverse=True)]
 
 
 def rotate(folder: Path, *, now: datetime | None = None) -> list[Path]:
     """Delete the backups the rotation does not keep; return what was deleted."""
     backups = _scan(folder)
     keep = {b.path for b in backups[:KEEP_NEWEST]}
-    day_floor = (now or datetime.now()) - timedelta(days=KEEP_DAILY_DAYS)
-    seen_days: set[str] = set()
-    seen_months: set[str] = set()
+    today = (now or datetime.now()).date()
+    first_day = today - timedelta(days=KEEP_DAILY_DAYS - 1)
+    first_month = _months_back(today.year, today.month, KEEP_MONTHLY - 1)
+    seen_days: set[date] = set()
+    seen_months: set[tuple[int, int]] = set()
     for b in backups:  # newest first, so the first of each day or month is its newest
-        day, month = b.taken_at.strftime("%Y%m%d"), b.taken_at.strftime("%Y%m")
-        if b.taken_at >= day_floor and day not in seen_days:
+        day, month = b.taken_at.date(), (b.taken_at.year, b.taken_at.month)
+        if first_day <= day and day not in seen_days:
             keep.add(b.path)
-        if month not in seen_months and len(seen_months) < KEEP_MONTHLY:
+        if first_month <= month and month not in seen_months:
             keep.add(b.path)
         seen_days.add(day)
         seen_months.add(month)
@@ -119,6 +128,11 @@ def rotate(folder: Path, *, now: datetime | None = None) -> list[Path]:
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
+
+
+def _months_back(year: int, month: int, count: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) - count
+    return index // 12, index % 12 + 1
 
 
 def latest_revision(db_path: Path) -> int | None:
@@ -131,6 +145,17 @@ def latest_revision(db_path: Path) -> int | None:
     return None
 
 
+def latest_good_backup(db_path: Path) -> BackupInfo | None:
+    """The newest backup that passes ``verify``: what to restore after damage."""
+    for info in list_backups(db_path):
+        try:
+            verify(info.path)
+        except DatabaseError:
+            continue
+        return info
+    return None
+
+
 def verify(backup: Path) -> None:
     """Refuse a file that is not a sound backup of ours before anything is overwritten."""
     if not backup.is_file():
@@ -140,6 +165,9 @@ def verify(backup: Path) -> None:
     problems = sqlite_files.check(backup, full=True)
     if problems:
         raise DatabaseError(f"备份文件 {backup.name} 已损坏（{problems[0]}），不能用来恢复。")
+    # An empty SQLite file passes every check, and restoring it would wipe all data.
+    if sqlite_files.schema_revision(backup) is None:
+        raise DatabaseError(f"{backup} 是空的数据库，不是驻点直联工作台的备份。")
 
 
 def copy_into(backup: Path, db_path: Path) -> None:

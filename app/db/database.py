@@ -18,7 +18,7 @@ from app.db.engine import is_sqlite, make_engine, make_session_factory, session_
 from app.db.lock import WriterLock
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.models import DataRevision
-from app.paths import default_db_path
+from app.paths import backup_dir_for, default_db_path
 
 ENV_URL = "ZHILIAN_DB_URL"
 
@@ -95,12 +95,18 @@ def open_database(db: str | Path | None = None, *, write: bool = True) -> Databa
     path = sqlite_path(url)
     if path is None:
         return _open_server(url)
+    _refuse_foreign(path)
     lock = WriterLock(path) if write else None
     if lock:
         lock.acquire()
+    return _open_file(path, url, lock)
+
+
+def _open_file(path: Path, url: str, lock: WriterLock | None) -> Database:
+    """Check, back up and upgrade as needed; the lock (if any) passes to the Database."""
     try:
         report = _prepare_file(path, url, lock)
-        return Database(url, make_engine(url), lock, report)
+        return Database(url, make_engine(url, read_only=lock is None), lock, report)
     except BaseException:
         if lock:
             lock.release()
@@ -109,7 +115,8 @@ def open_database(db: str | Path | None = None, *, write: bool = True) -> Databa
 
 def _prepare_file(path: Path, url: str, lock: WriterLock | None) -> OpenReport:
     report = OpenReport()
-    revision = _inspect(path) if path.exists() and path.stat().st_size else None
+    quiet = lock is not None and not sqlite_files.has_journal(path)
+    revision = _inspect(path, quiet) if path.exists() and path.stat().st_size else None
     report.created = revision is None
     if not migrate.needs_upgrade(revision):
         return report
@@ -123,14 +130,21 @@ def _prepare_file(path: Path, url: str, lock: WriterLock | None) -> OpenReport:
     return report
 
 
-def _inspect(path: Path) -> str | None:
-    """Check a file without writing to it; refuse what we must not touch."""
+def _refuse_foreign(path: Path) -> None:
+    """A file that is not SQLite (a spreadsheet chosen by mistake) gets no lock file beside it."""
+    if path.is_file() and path.stat().st_size and not sqlite_files.is_sqlite_file(path):
+        raise DatabaseError(f"{path} 不是数据库文件（可能选错了文件），程序没有改动它。")
+
+
+def _inspect(path: Path, quiet: bool) -> str | None:
+    """Check a file without writing to it (``quiet``: not even a -wal beside it); refuse what
+    we must not touch."""
     if not sqlite_files.is_sqlite_file(path):
         raise DatabaseError(f"{path} 不是数据库文件（可能选错了文件），程序没有改动它。")
-    problems = sqlite_files.check(path)
+    problems = sqlite_files.check(path, immutable=quiet)
     if problems:
         raise DatabaseDamagedError(f"数据库 {path} 已损坏：{problems[0]}", path=str(path))
-    revision = sqlite_files.schema_revision(path)
+    revision = sqlite_files.schema_revision(path, immutable=quiet)
     migrate.check_known(revision, str(path))
     return revision
 
@@ -168,19 +182,39 @@ def set_aside(path: Path, *, now: datetime | None = None) -> Path:
 
 
 def restore(db: str | Path, backup: Path) -> Database:
-    """Replace the database with a backup and open it; the current file is backed up first."""
+    """Replace the database with a backup and open it; the current file is backed up first.
+
+    The writer lock is held from the first check until the returned Database is closed, so
+    no other copy can slip in between the copy and the opening.
+    """
     path = Path(db).expanduser().resolve()
+    backup = backup.expanduser().resolve()
     lock = WriterLock(path)
-    with lock:
-        backups.verify(backup)
-        migrate.check_known(sqlite_files.schema_revision(backup), str(backup))
-        if path.exists() and path.stat().st_size:
-            if sqlite_files.is_sqlite_file(path) and not sqlite_files.check(path):
-                backups.take_backup(path, "restore")
-            else:
-                set_aside(path)
-        backups.copy_into(backup, path)
-    return open_database(path)
+    lock.acquire()
+    try:
+        _replace_with(path, backup)
+    except BaseException:
+        lock.release()
+        raise
+    return _open_file(path, sqlite_url(path), lock)
+
+
+def _replace_with(path: Path, backup: Path) -> None:
+    if backup == path:
+        raise DatabaseError("不能用数据库文件自身来恢复，请选择备份文件夹中的备份。")
+    backups.verify(backup)
+    migrate.check_known(sqlite_files.schema_revision(backup), str(backup))
+    revision = sqlite_files.data_revision(backup)
+    if path.exists() and path.stat().st_size:
+        if sqlite_files.is_sqlite_file(path) and not sqlite_files.check(path):
+            revision = max(revision, sqlite_files.data_revision(path))
+            # Not rotated yet: the rotation could delete the very backup about to be read.
+            backups.take_backup(path, "restore", keep_rotation=False)
+        else:
+            set_aside(path)
+    backups.copy_into(backup, path)
+    sqlite_files.raise_data_revision(path, revision)
+    backups.rotate(backup_dir_for(path))
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -31,8 +31,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, read_only: bool = False) -> Engine:
     """An engine whose SQLite connections are safe: FKs, WAL, full sync, busy timeout.
+
+    ``read_only`` (a reader without the writer lock) makes SQLite itself refuse any change.
 
     pysqlite opens transactions implicitly and not around DDL; we switch that off and emit
     BEGIN ourselves so every transaction, migrations included, is all-or-nothing.
@@ -49,6 +51,8 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -83,8 +87,15 @@ def _track_changes(factory: sessionmaker[Session]) -> None:
 
     @event.listens_for(factory, "after_flush")
     def _flushed(session: Session, _ctx: Any) -> None:
-        if session.new or session.dirty or session.deleted:
+        # ``dirty`` also lists objects whose attributes were set to the values they had.
+        if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
             session.info["changed"] = True
+
+    @event.listens_for(factory, "after_transaction_end")
+    def _ended(session: Session, transaction: Any) -> None:
+        # A rolled-back change must not count at the next commit of a long-lived session.
+        if transaction.parent is None:
+            session.info.pop("changed", None)
 
     @event.listens_for(factory, "do_orm_execute")
     def _executed(state: ORMExecuteState) -> None:

@@ -23,7 +23,7 @@ def needs_upgrade(revision: str | None) -> bool:
     return revision != schema.HEAD
 
 
-def upgrade(engine: Engine, *, script_location: Path = MIGRATIONS, target: str = "head") -> None:
+def upgrade(engine: Engine, *, script_location: Path | None = None, target: str = "head") -> None:
     """Bring the schema to ``target``; on any error nothing of the upgrade remains.
 
     SQLite rebuilds tables to alter them, which trips foreign keys midway, so the caller's
@@ -33,7 +33,8 @@ def upgrade(engine: Engine, *, script_location: Path = MIGRATIONS, target: str =
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(script_location))
+    # Looked up at call time, not bound as a default, so tests can point it at other scripts.
+    config.set_main_option("script_location", str(script_location or MIGRATIONS))
     try:
         with engine.begin() as conn:
             config.attributes["connection"] = conn

@@ -16,16 +16,27 @@ def is_sqlite_file(path: Path) -> bool:
         return f.read(16) == SQLITE_MAGIC
 
 
-def open_readonly(path: Path) -> sqlite3.Connection:
-    """A connection that cannot change the file in any way, not even its journal mode."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+def open_readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection that cannot change the file in any way, not even its journal mode.
+
+    A read-only connection to a WAL file still creates ``-wal`` and ``-shm`` beside it and,
+    unable to checkpoint, leaves them there. ``immutable`` avoids that; it is only safe while
+    nobody can write the file (we hold its writer lock) and no journal holds pending pages.
+    """
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=5)
 
 
-def check(path: Path, *, full: bool = False) -> list[str]:
+def has_journal(path: Path) -> bool:
+    """A -wal or rollback journal beside the file may hold pages the file itself lacks."""
+    return any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal"))
+
+
+def check(path: Path, *, full: bool = False, immutable: bool = False) -> list[str]:
     """SQLite's quick_check (or integrity_check): an empty list when the file is sound."""
     pragma = "integrity_check" if full else "quick_check"
     try:
-        with closing(open_readonly(path)) as conn:
+        with closing(open_readonly(path, immutable=immutable)) as conn:
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
             if full:
                 rows += [f"外键错误：{r[0]} 第 {r[1]} 行" for r in conn.execute("PRAGMA foreign_key_check")]
@@ -34,9 +45,9 @@ def check(path: Path, *, full: bool = False) -> list[str]:
     return [] if rows == ["ok"] else [r for r in rows if r != "ok"]
 
 
-def schema_revision(path: Path) -> str | None:
+def schema_revision(path: Path, *, immutable: bool = False) -> str | None:
     """The Alembic revision recorded in the file, or None for a file with no schema yet."""
-    with closing(open_readonly(path)) as conn:
+    with closing(open_readonly(path, immutable=immutable)) as conn:
         has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
         if not has_tables:
             return None
@@ -53,3 +64,9 @@ def data_revision(path: Path) -> int:
     with closing(open_readonly(path)) as conn:
         row = conn.execute("SELECT revision FROM data_revision WHERE id = 1").fetchone()
     return int(row[0]) if row else 0
+
+
+def raise_data_revision(path: Path, above: int) -> None:
+    """Set the data revision to ``above + 1`` so it never repeats one an older backup holds."""
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE data_revision SET revision = ? WHERE id = 1", (above + 1,))
