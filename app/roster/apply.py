@@ -1,0 +1,108 @@
+"""Preview and apply: the same run, rolled back for the preview, committed for the import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.roster.headers import SheetKind
+from app.roster.households import HouseholdWriter
+from app.roster.members import MemberWriter
+from app.roster.problems import Cancelled, ImportPreview, ImportRejected
+from app.roster.reader import WorkbookData, read_workbook
+from app.roster.validate import (MemberRecord, Problems, TeamRecord, read_household, read_member,
+                                 read_team)
+
+Progress = Callable[[int, int], None] | None
+Cancel = Callable[[], bool] | None
+
+
+def preview_import(session: Session, path: Path, *, progress: Progress = None,
+                   cancelled: Cancel = None) -> ImportPreview:
+    """What an import of ``path`` would do, with every problem; the database is left as it was."""
+    book = read_workbook(Path(path), progress, cancelled)
+    changed = session.info.get("changed")
+    savepoint = session.begin_nested()
+    try:
+        return run(session, book, write=False, progress=progress, cancelled=cancelled)
+    finally:
+        savepoint.rollback()
+        # The rolled-back writes must not count as a change of data (backups key on it).
+        session.info.pop("changed", None)
+        if changed:
+            session.info["changed"] = changed
+
+
+def apply_import(db: Database, path: Path, *, skip_invalid: bool = False, progress: Progress = None,
+                 cancelled: Cancel = None) -> ImportPreview:
+    """Import in one transaction after a backup; all or nothing unless ``skip_invalid``."""
+    book = read_workbook(Path(path), progress, cancelled)
+    if db.path is not None:
+        db.backup("import")
+    with db.session() as session:
+        preview = run(session, book, write=True, progress=progress, cancelled=cancelled)
+        if preview.problems and not skip_invalid:
+            raise ImportRejected(preview)
+    return preview
+
+
+def run(session: Session, book: WorkbookData, *, write: bool, progress: Progress = None,
+        cancelled: Cancel = None, today: date | None = None) -> ImportPreview:
+    day = today or date.today()
+    problems = Problems(book.file)
+    preview = ImportPreview(rows_total=book.rows_total,
+                            sheets={s.name: s.kind.value for s in book.sheets})
+    preview.sheets.update({name: "（未识别，已忽略）" for name in book.ignored})
+    _run_members(session, book, problems, preview, day, cancelled)
+    households = HouseholdWriter(session, problems, preview, day)
+    done = 0
+    for sheet in book.of_kind(SheetKind.HOUSEHOLDS):
+        for row in sheet.rows:
+            record = read_household(problems, sheet, row)
+            if record is not None:
+                households.add(record)
+            done += 1
+            if done % 1000 == 0:
+                _check(cancelled)
+                if progress:
+                    progress(done, book.rows_total)
+    if write:
+        households.write(cancelled)
+    order = {s.name: i for i, s in enumerate(book.sheets)}
+    preview.problems = sorted(problems.items, key=lambda p: (order.get(p.sheet, 0), p.row))
+    preview.rows_valid = preview.rows_total - len(problems.bad_rows)
+    return preview
+
+
+def _run_members(session: Session, book: WorkbookData, problems: Problems, preview: ImportPreview,
+                 day: date, cancelled: Cancel) -> None:
+    specs: dict[str, TeamRecord] = {}
+    for sheet in book.of_kind(SheetKind.TEAMS):
+        for row in sheet.rows:
+            record = read_team(problems, sheet, row)
+            if record is None:
+                continue
+            if record.name in specs:
+                problems.add(sheet, row.number, "team",
+                             f"团队“{record.name}”与第 {specs[record.name].row} 行重复")
+            else:
+                specs[record.name] = record
+    groups: dict[str, list[MemberRecord]] = {name: [] for name in specs}
+    for sheet in book.of_kind(SheetKind.MEMBERS):
+        for row in sheet.rows:
+            member = read_member(problems, sheet, row)
+            if member is not None:
+                groups.setdefault(member.team, []).append(member)
+    writer = MemberWriter(session, problems, preview, day)
+    for name, rows in groups.items():
+        _check(cancelled)
+        writer.write_team(name, specs.get(name), rows)
+
+
+def _check(cancelled: Cancel) -> None:
+    if cancelled and cancelled():
+        raise Cancelled()

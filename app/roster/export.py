@@ -1,0 +1,162 @@
+"""The print-ready roster workbook: the three sheets the import reads, laid out for A4 landscape.
+
+Every text cell is written as text: a name such as “=1+1” must never become a formula when
+the clerk opens the file, and phone numbers and IDs must not turn into numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+from app.models import Community, Grid, Household, HouseholdTag, KeyGroup, MemberRole, Team
+from app.models.enums import weekday_label
+from app.normalize import mask_resident_id
+from app.roster.headers import COLUMNS, SheetKind
+from app.services import teams
+from app.services.settings import get_settings
+
+Progress = Callable[[int, int], None] | None
+Cancel = Callable[[], bool] | None
+ROLE_ORDER = list(MemberRole)
+TEXT_FIELDS = {"mobile", "landline", "phones", "resident_id", "hotline"}
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(vertical="center", wrap_text=True)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_HEADER_FONT = Font(name="宋体", bold=True, size=11)
+_TITLE_FONT = Font(name="宋体", bold=True, size=16)
+_BODY_FONT = Font(name="宋体", size=10)
+
+
+def export_roster(session: Session, out: Path, *, progress: Progress = None,
+                  cancelled: Cancel = None) -> Path:
+    """Write the roster to ``out`` (via a temporary file, so a failure leaves no half file)."""
+    out = Path(out)
+    town = get_settings(session).town_name
+    book = Workbook()
+    book.remove(book.active)
+    team_list = teams.list_teams(session)
+    _sheet(book, SheetKind.TEAMS, f"{town}驻点团队一览表", [_team_row(t) for t in team_list])
+    _sheet(book, SheetKind.MEMBERS, f"{town}驻点团队人员名册",
+           [row for t in team_list for row in _member_rows(t)])
+    _check(cancelled)
+    rows = _household_rows(session)
+    _sheet(book, SheetKind.HOUSEHOLDS, f"{town}住户名册", rows, progress, cancelled)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        book.save(partial)
+        partial.replace(out)
+    except OSError as exc:
+        raise DomainError(f"无法写入“{out}”：{exc.strerror or exc}（文件可能正在 Excel 中打开）") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return out
+
+
+def _team_row(team: Team) -> list[object]:
+    return [team.name, "、".join(c.name for c in team.communities),
+            weekday_label(team.station_weekday),
+            f"{team.station_start:%H:%M}-{team.station_end:%H:%M}", team.station_place,
+            team.hotline, team.note]
+
+
+def _member_rows(team: Team) -> list[list[object]]:
+    communities = "、".join(c.name for c in team.communities)
+    current = sorted(team.current(), key=lambda m: (ROLE_ORDER.index(m.role), m.id))
+    return [[team.name, communities, m.role.label, m.title, p.name,
+             p.gender.label if p.gender else "", p.unit, p.position, p.category.label, p.mobile,
+             p.landline, mask_resident_id(p.resident_id), p.note]
+            for m in current for p in (m.person,)]
+
+
+def _household_rows(session: Session) -> list[list[object]]:
+    today = date.today()
+    tags = (select(HouseholdTag.household_id,
+                   func.aggregate_strings(KeyGroup.name, "、").label("names"))
+            .join(KeyGroup).where(HouseholdTag.added_on <= today,
+                                  HouseholdTag.removed_on.is_(None) | (HouseholdTag.removed_on > today))
+            .group_by(HouseholdTag.household_id).subquery())
+    query = (select(Community.name, Grid.name, Household.address, Household.head_name,
+                    Household.mobile, Household.landline, Household.size, Household.kind,
+                    tags.c.names, Household.head_resident_id, Household.note)
+             .join(Community, Household.community_id == Community.id)
+             .outerjoin(Grid, Household.grid_id == Grid.id)
+             .outerjoin(tags, tags.c.household_id == Household.id)
+             .where(Household.moved_out_on.is_(None)).order_by(Community.name, Household.id))
+    return [[c, g or "", addr, head, "、".join(p for p in (mob, land) if p), size, kind.label,
+             names or "", mask_resident_id(rid), note]
+            for c, g, addr, head, mob, land, size, kind, names, rid, note in session.execute(query)]
+
+
+def _sheet(book: Workbook, kind: SheetKind, title: str, rows: Sequence[Sequence[object]],
+           progress: Progress = None, cancelled: Cancel = None) -> Worksheet:
+    ws = book.create_sheet(kind.value)
+    columns = COLUMNS[kind]
+    ws.cell(row=1, column=1, value=title).font = _TITLE_FONT
+    ws.cell(row=1, column=1).alignment = _CENTER
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    ws.row_dimensions[1].height = 30
+    for col, column in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=col, value=column.title)
+        cell.font, cell.border, cell.alignment = _HEADER_FONT, _BORDER, _CENTER
+    text_cols = {i for i, c in enumerate(columns, start=1) if c.field in TEXT_FIELDS}
+    for number, values in enumerate(rows, start=3):
+        for col, value in enumerate(values, start=1):
+            _put(ws, number, col, value, col in text_cols)
+        if number % 500 == 0:
+            _check(cancelled)
+            if progress:
+                progress(number, len(rows))
+    _widths(ws, [c.title for c in columns], rows)
+    _page_setup(ws)
+    return ws
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, text_column: bool) -> None:
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store “=…” as a formula
+    if text_column:
+        cell.number_format = "@"
+    cell.border, cell.alignment, cell.font = _BORDER, _WRAP, _BODY_FONT
+
+
+def _display_width(value: object) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+
+def _widths(ws: Worksheet, headers: list[str], rows: Sequence[Sequence[object]]) -> None:
+    sample = rows[:300]
+    for col, header in enumerate(headers, start=1):
+        widest = max([_display_width(header)] +
+                     [_display_width(r[col - 1]) for r in sample if r[col - 1] is not None])
+        ws.column_dimensions[get_column_letter(col)].width = min(max(widest + 2, 6), 40)
+
+
+def _page_setup(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    ws.freeze_panes = "A3"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _check(cancelled: Cancel) -> None:
+    if cancelled and cancelled():
+        raise DomainError("已取消导出。")
