@@ -1,0 +1,77 @@
+"""立即备份 and 从备份恢复, off the UI thread, shared by the menu and the settings page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from app.db import open_database, restore
+from app.db.backup import BackupInfo, list_backups
+from app.errors import DomainError
+from ui import tasks
+from ui.context import AppContext
+from ui.widgets.messages import confirm, error
+
+
+def backups_of(ctx: AppContext) -> list[BackupInfo]:
+    return list_backups(ctx.db.path) if ctx.db.path else []
+
+
+def describe(info: BackupInfo) -> str:
+    return f"{info.taken_at:%Y-%m-%d %H:%M:%S}（{info.reason_label}）  {info.path.name}"
+
+
+def backup_now(parent: QWidget, ctx: AppContext, on_done: Callable[[Path], None]) -> None:
+    if ctx.db.path is None:
+        error(parent, "立即备份", "服务器数据库（PostgreSQL）请用 pg_dump 备份，见使用说明。")
+        return
+    db = ctx.db
+    tasks.run_with_progress(parent, "正在备份数据库…", lambda progress, _c: db.backup("manual", progress),
+                            on_done, lambda exc: _report(parent, "备份失败", exc), cancellable=False)
+
+
+def choose_and_restore(parent: QWidget, ctx: AppContext, on_done: Callable[[], None]) -> None:
+    """从备份恢复… in the menu: pick one of this database's backups, then restore it."""
+    found = backups_of(ctx)
+    if not found:
+        error(parent, "从备份恢复", "这个数据库还没有备份。")
+        return
+    labels = [describe(b) for b in found]
+    label, ok = QInputDialog.getItem(parent, "从备份恢复", "选择要恢复的备份（最新的在最上面）：",
+                                     labels, 0, False)
+    if ok:
+        restore_backup(parent, ctx, found[labels.index(label)].path, on_done)
+
+
+def restore_backup(parent: QWidget, ctx: AppContext, backup: Path,
+                   on_done: Callable[[], None]) -> None:
+    """Close the database, replace it with the backup (the current file is backed up first),
+    and give every page the reopened database."""
+    path = ctx.db.path
+    if path is None:
+        return
+    if not confirm(parent, "从备份恢复",
+                   f"用备份“{backup.name}”替换当前数据？\n\n恢复前会先备份当前文件，"
+                   "之后的修改将不在恢复后的数据中。", yes="恢复"):
+        return
+    tasks.wait_all()
+    ctx.db.close()
+
+    def done(db: Any) -> None:
+        ctx.replace_database(db)
+        on_done()
+
+    def failed(exc: BaseException) -> None:
+        ctx.replace_database(open_database(path))  # the file was left as it was
+        _report(parent, "恢复失败", exc)
+
+    tasks.run_with_progress(parent, "正在恢复备份…", lambda _p, _c: restore(path, backup),
+                            done, failed, cancellable=False)
+
+
+def _report(parent: QWidget, title: str, exc: BaseException) -> None:
+    text = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+    error(parent, title, text)

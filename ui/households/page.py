@@ -1,0 +1,116 @@
+"""住户 tab: every household of one community (or all), found by name, address or phone.
+
+Rows are loaded in a worker the first time the tab is shown, not at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.db import Database
+from app.services.households import HouseholdRow, household_rows
+from ui import tasks
+from ui.communities.rows import community_choices
+from ui.context import AppContext
+from ui.households.model import WIDTHS, HouseholdModel
+from ui.widgets.inputs import line_edit
+from ui.widgets.messages import error
+from ui.widgets.table import make_table_view
+
+DEBOUNCE_MS = 150
+
+
+def load_rows(db: Database, community_id: int | None) -> list[HouseholdRow]:
+    """Runs in a worker, with its own session; hands back frozen plain rows."""
+    with db.session() as s:
+        return household_rows(s, community_id)
+
+
+class HouseholdsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.loaded = False
+        self._generation = 0
+        self.model = HouseholdModel(self)
+        self.community = QComboBox()
+        self.community.setObjectName("householdCommunity")
+        self.community.setMinimumWidth(160)
+        self.search = line_edit(placeholder="搜索户主姓名、门牌地址或电话…", name="householdSearch")
+        self.timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _text: self.timer.start())
+        self.table = make_table_view(self.model)
+        self.table.setObjectName("householdTable")
+        self.table.setSortingEnabled(True)
+        for i, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(i, width)
+        self.count = QLabel("尚未加载")
+        self.count.setObjectName("countLabel")
+        self._layout()
+        self.community.currentIndexChanged.connect(lambda _i: self.load())
+        ctx.data_changed.connect(self._data_changed)
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("村（社区）"))
+        top.addWidget(self.community)
+        top.addSpacing(12)
+        top.addWidget(self.search, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+    def fill_communities(self) -> None:
+        chosen = self.community.currentData()
+        self.community.blockSignals(True)
+        self.community.clear()
+        self.community.addItem("全部", None)
+        with self.ctx.db.session() as s:
+            for name, cid in community_choices(s):
+                self.community.addItem(name, cid)
+        self.community.setCurrentIndex(max(0, self.community.findData(chosen)))
+        self.community.blockSignals(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.loaded:
+            self.fill_communities()
+            self.load()
+
+    def _data_changed(self) -> None:
+        if self.loaded:
+            self.fill_communities()
+            self.load()
+
+    def load(self) -> None:
+        self.loaded = True
+        self._generation += 1
+        generation, db, cid = self._generation, self.ctx.db, self.community.currentData()
+        self.count.setText("正在加载住户…")
+        tasks.start(lambda _p, _c: load_rows(db, cid),
+                    lambda rows: self._loaded(generation, rows), self._failed)
+
+    def _loaded(self, generation: int, rows: list[HouseholdRow]) -> None:
+        if generation != self._generation:
+            return  # a newer load (another community) was asked for meanwhile
+        self.model.set_rows(rows)
+        self.update_count()
+
+    def _failed(self, exc: Any) -> None:
+        self.count.setText("加载失败")
+        error(self, "住户", f"读取住户列表失败：{exc}")
+
+    def apply_filter(self) -> None:
+        self.timer.stop()
+        self.model.set_filter(self.search.text())
+        self.update_count()
+
+    def update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        self.count.setText(f"显示 {shown:,} / 共 {total:,} 户" if shown != total else f"共 {total:,} 户")

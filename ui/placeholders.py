@@ -1,0 +1,89 @@
+"""Designed pages for the areas later releases build, saying what each will hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    summary: str
+    items: tuple[str, ...]
+    source: str
+
+
+PLANS: dict[str, Plan] = {
+    "联系卡": Plan(
+        "民情联系卡", "每户一张印有驻点团队、联系电话、驻点时间和地点的民情联系卡，做到联系群众全覆盖。",
+        ("每户一张民情联系卡：团队成员、角色、电话、驻点时间与地点、二维码",
+         "社区公开栏公示海报：团队照片、服务热线、每月更新",
+         "发放登记与覆盖率：按村（社区）、网格统计已发放户数",
+         "人员变动后一键重印受影响的联系卡"),
+        "依据：瑞宝街工作方案、赤溪镇实施方案（民情联系卡、公开栏）"),
+    "日志与台账": Plan(
+        "驻点日志与问题台账", "记录每次驻点接待和走访，群众反映的每个问题都有责任人、时限、办理和反馈。",
+        ("驻点日志（民情日记）：时间、地点、接待和走访对象、反映的问题",
+         "接待台账：驻点工作室来访群众登记",
+         "问题台账：现场解决、转办、提请党委会研究，限时办结，反馈后销案",
+         "重点走访登记册：孤寡老人、困难党员、残疾人等重点人群每月走访不少于 20 户",
+         "附件1 需提请党委会研究解决问题表；附件2 经费补贴项目进度表"),
+        "依据：赤溪镇实施方案、茹岗社区联系点制度、抚顺“十项制度”"),
+    "会议与签到": Plan(
+        "会议与签到", "驻点团队周会、月度直联工作汇报会和党委会专题会议，会议记录与签到一并存档。",
+        ("周会（碰头会）：每周驻点前召开，安排走访任务",
+         "月度会议：联络员和团队负责人向分管副书记汇报",
+         "党委会专题会议：研究提请解决的问题",
+         "签到表打印与签到登记、会议记录存档"),
+        "依据：赤溪镇实施方案（周例会、月例会、会议记录和签到）"),
+    "抽查督查": Plan(
+        "抽查督查", "组织办对驻点直联工作开展三类抽查，发现的问题登记整改并核查。",
+        ("台账资料抽查：每月抽取一个团队，一周内提交日志和台账",
+         "下乡情况巡查：周四下午检查干部是否在村（社区）走访",
+         "会议情况督查：列席团队会议，检查会议记录和签到",
+         "整改登记与核查整改；结果计入个人档案和年度考核"),
+        "依据：赤溪镇实施方案（督查考核）"),
+    "上报与通报": Plan(
+        "上报与月通报", "按时向组织办上报材料，组织办每月汇总各团队情况并通报。",
+        ("上报清单：每月 3 日、30 日等截止日期前应交的材料",
+         "缺报提醒：截止日期未收到的材料自动列出",
+         "月通报：各团队驻点次数、走访户数、问题办结率",
+         "导出通报文稿，便于印发"),
+        "依据：赤溪镇实施方案（每月通报、缺报情况）"),
+}
+
+
+class PlannedPage(QWidget):
+    """Not an empty frame: what the area is for, and what it will keep."""
+
+    def __init__(self, area: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        plan = PLANS[area]
+        card = QFrame()
+        card.setObjectName("plannedCard")
+        column = QVBoxLayout(card)
+        column.setContentsMargins(32, 28, 32, 28)
+        column.setSpacing(12)
+        column.addWidget(_label(plan.title, "plannedTitle"))
+        badge = _label("将在后续版本提供", "plannedBadge")
+        column.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(_label(plan.summary, "plannedSummary"))
+        column.addWidget(_label("这里将包括：", "factName"))
+        for item in plan.items:
+            column.addWidget(_label(f"•  {item}", "plannedItem"))
+        column.addSpacing(8)
+        column.addWidget(_label(plan.source, "plannedSource"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 32, 40, 32)
+        layout.addWidget(card)
+        layout.addStretch(1)
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label

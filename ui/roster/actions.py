@@ -1,0 +1,106 @@
+"""导入花名册… and 导出花名册…: file dialogs, a preview before writing, work off the UI thread.
+
+``app.roster`` (and openpyxl under it) is imported only when used, so start-up stays quick.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.errors import DomainError
+from ui import tasks
+from ui.context import AppContext
+from ui.roster.preview_dialog import ImportPreviewDialog
+from ui.widgets.messages import error
+
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
+
+def _roster() -> Any:
+    try:
+        import app.roster as roster
+        roster.preview_import  # noqa: B018 - fail here, not halfway through
+    except (ImportError, AttributeError):
+        return None
+    return roster
+
+
+def import_roster(parent: QWidget, ctx: AppContext) -> None:
+    roster = _roster()
+    if roster is None:
+        error(parent, "导入花名册", "这个版本还没有安装花名册导入功能。")
+        return
+    name, _ = QFileDialog.getOpenFileName(parent, "选择花名册", str(Path.home()), XLSX_FILTER)
+    if name:
+        preview_then_import(parent, ctx, roster, Path(name))
+
+
+def preview_then_import(parent: QWidget, ctx: AppContext, roster: Any, path: Path) -> None:
+    db = ctx.db
+
+    def work(progress: tasks.Progress, cancelled: tasks.Cancelled) -> Any:
+        with db.new_session() as s:  # closed without commit: a preview never writes
+            return roster.preview_import(s, path, progress=progress, cancelled=cancelled)
+
+    def previewed(preview: Any) -> None:
+        if preview is None or task.cancelled():
+            return
+        dialog = ImportPreviewDialog(preview, path.name, parent)
+        if dialog.exec():
+            apply(parent, ctx, roster, path, dialog.skip_invalid)
+
+    task = tasks.run_with_progress(parent, f"正在检查 {path.name}…", work, previewed,
+                                   lambda exc: _failed(parent, "导入花名册", exc, task))
+
+
+def apply(parent: QWidget, ctx: AppContext, roster: Any, path: Path, skip_invalid: bool) -> None:
+    db = ctx.db
+
+    def work(progress: tasks.Progress, cancelled: tasks.Cancelled) -> Any:
+        return roster.apply_import(db, path, skip_invalid=skip_invalid, progress=progress,
+                                   cancelled=cancelled)
+
+    def done(result: Any) -> None:
+        ctx.data_changed.emit()
+        if task.cancelled():
+            return
+        QMessageBox.information(parent, "导入花名册",
+                                f"导入完成：新增团队 {result.teams_new} 个、人员 {result.people_new} 人、"
+                                f"任职 {result.memberships_new} 条、住户 {result.households_new} 户。")
+
+    task = tasks.run_with_progress(parent, f"正在导入 {path.name}…", work, done,
+                                   lambda exc: _failed(parent, "导入花名册", exc, task))
+
+
+def export_roster(parent: QWidget, ctx: AppContext) -> None:
+    roster = _roster()
+    if roster is None or not hasattr(roster, "export_roster"):
+        error(parent, "导出花名册", "这个版本还没有安装花名册导出功能。")
+        return
+    default = Path.home() / f"花名册-{date.today():%Y%m%d}.xlsx"
+    name, _ = QFileDialog.getSaveFileName(parent, "导出花名册", str(default), XLSX_FILTER)
+    if not name:
+        return
+    db, out = ctx.db, Path(name)
+
+    def work(progress: tasks.Progress, cancelled: tasks.Cancelled) -> Path:
+        with db.session() as s:
+            return Path(roster.export_roster(s, out, progress=progress, cancelled=cancelled))
+
+    def done(path: Path) -> None:
+        if not task.cancelled():
+            QMessageBox.information(parent, "导出花名册", f"已导出：{path}")
+
+    task = tasks.run_with_progress(parent, "正在导出花名册…", work, done,
+                                   lambda exc: _failed(parent, "导出花名册", exc, task))
+
+
+def _failed(parent: QWidget, title: str, exc: BaseException, task: tasks.Task) -> None:
+    if task.cancelled():
+        return  # the user stopped it; nothing was written (each write is one transaction)
+    text = exc.message if isinstance(exc, DomainError) else f"出现意外错误：{type(exc).__name__}: {exc}"
+    error(parent, title, text)

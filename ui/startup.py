@@ -1,0 +1,57 @@
+"""Opening the database at start-up, with a clear dialog for every way it can fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from app.db import Database, open_database, restore, set_aside
+from app.db.backup import list_backups
+from app.errors import (DatabaseDamagedError, DatabaseInUseError, DatabaseTooNewError,
+                        DomainError)
+from ui.widgets.messages import confirm, error
+
+TITLE = "打开数据库"
+
+
+def open_with_dialogs(db_arg: str | None) -> Database | None:
+    """The open database, or None when the program should exit (the user has been told why)."""
+    try:
+        return open_database(db_arg)
+    except DatabaseInUseError as exc:
+        error(None, TITLE, f"{exc.message}\n\n同一个数据库同一时间只能由一个程序修改。"
+                           "请先关闭另一个窗口（或另一台电脑上的程序），再重新打开。")
+    except DatabaseTooNewError as exc:
+        error(None, TITLE, f"{exc.message}\n\n这个数据库由更新版本的程序写入，本程序不会改动它。"
+                           "请安装最新版本后再打开。")
+    except DatabaseDamagedError as exc:
+        return offer_restore(exc)
+    except DomainError as exc:
+        error(None, TITLE, exc.message)
+    return None
+
+
+def offer_restore(exc: DatabaseDamagedError) -> Database | None:
+    """Set the damaged file aside and restore the newest backup that passes its checks."""
+    path = Path(exc.path) if exc.path else None
+    backups = list_backups(path) if path else []
+    if path is None or not backups:
+        error(None, TITLE, f"{exc.message}\n\n没有找到可用的备份。损坏的文件保持原样，请联系技术人员。")
+        return None
+    newest = backups[0]
+    if not confirm(None, TITLE, f"{exc.message}\n\n可以把损坏的文件移到一旁保留（不会删除），"
+                   f"并用最近的备份恢复：\n{newest.taken_at:%Y-%m-%d %H:%M}（{newest.reason_label}）\n\n"
+                   "备份之后录入的数据需要重新录入。", yes="移开并恢复"):
+        return None
+    moved = set_aside(path)
+    for info in backups:
+        try:
+            db = restore(path, info.path)
+        except DomainError:
+            continue  # that backup is damaged too; try the next older one
+        QMessageBox.information(None, TITLE, f"已从 {info.taken_at:%Y-%m-%d %H:%M} 的备份恢复。\n"
+                                             f"损坏的文件保留在：{moved}")
+        return db
+    error(None, TITLE, f"所有备份都无法使用。损坏的文件保留在：{moved}")
+    return None

@@ -1,0 +1,160 @@
+"""驻点团队 tab: the searchable team list and, beside it, the selected team's page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QHBoxLayout, QMessageBox, QPushButton, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from app.errors import DomainError
+from app.services import teams as team_service
+from ui.communities.rows import community_choices
+from ui.context import AppContext
+from ui.teams.detail import TeamDetail
+from ui.teams.member_dialogs import AddMemberDialog, EndMembershipDialog, ReplaceMemberDialog
+from ui.teams.rows import SaveResult, TeamRow, people_choices, team_input, team_rows, team_view
+from ui.teams.team_dialog import TeamDialog
+from ui.widgets.form import FormDialog
+from ui.widgets.messages import show_warnings
+from ui.widgets.table import (Column, RowTableModel, SearchProxy, make_table_view,
+                              select_first_where, selected_row)
+from ui.widgets.inputs import line_edit
+
+COLUMNS: list[Column[TeamRow]] = [
+    Column("团队", lambda r: r.name, width=150),
+    Column("责任人", lambda r: r.leader, width=70),
+    Column("驻点村（社区）", lambda r: r.communities, width=130),
+    Column("驻点时间", lambda r: r.schedule, width=130),
+    Column("驻点地点", lambda r: r.place, width=140),
+    Column("团队人数", lambda r: r.size, sort_key=lambda r: r.size, width=70),
+]
+
+
+class TeamsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model: RowTableModel[TeamRow] = RowTableModel(COLUMNS, self)
+        self.proxy = SearchProxy(self.model, self)
+        self.search = line_edit(placeholder="搜索团队、责任人、村（社区）…", name="teamSearch")
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = make_table_view(self.proxy)
+        self.table.setObjectName("teamTable")
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().selectionChanged.connect(self.show_selected)
+        self.detail = TeamDetail()
+        self._layout()
+        ctx.data_changed.connect(self.reload)
+        self.reload()
+
+    def _layout(self) -> None:
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.search)
+        column.addWidget(self.table)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        splitter.setSizes([520, 620])
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._buttons())
+        layout.addWidget(splitter, 1)
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("new", "新建团队", self.new_team), ("edit", "编辑团队", self.edit_team),
+                                ("add", "添加成员", self.add_member),
+                                ("replace", "替换成员", self.replace_member),
+                                ("end", "成员退出", self.end_member)):
+            button = QPushButton(text)
+            button.setObjectName(f"team_{key}")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.action_buttons[key] = button
+        self.action_buttons["new"].setProperty("primary", True)
+        row.addStretch(1)
+        return row
+
+    # -- loading ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        chosen = self.current_id()
+        with self.ctx.db.session() as s:
+            self.model.set_rows(team_rows(s))
+        if chosen is None or not self.select_team(chosen):
+            self.table.selectRow(0)
+        self.show_selected()
+
+    def current_id(self) -> int | None:
+        row = selected_row(self.table)
+        return row.id if row else None
+
+    def select_team(self, team_id: int) -> bool:
+        return select_first_where(self.table, lambda r: r is not None and r.id == team_id)
+
+    def show_selected(self) -> None:
+        team_id = self.current_id()
+        view = None
+        if team_id is not None:
+            with self.ctx.db.session() as s:
+                view = team_view(s, team_id)
+        self.detail.show_team(view)
+        for key in ("edit", "add", "replace", "end"):
+            self.action_buttons[key].setEnabled(view is not None)
+
+    # -- actions ----------------------------------------------------------------------------
+    def new_team(self) -> None:
+        with self.ctx.db.session() as s:
+            data = team_service.default_input(s)
+            communities, people = community_choices(s), people_choices(s)
+        dialog = TeamDialog(self.ctx.db, data, communities, people, parent=self)
+        self._run(dialog)
+
+    def edit_team(self) -> None:
+        team_id = self.current_id()
+        if team_id is None:
+            return
+        try:
+            with self.ctx.db.session() as s:
+                data, version = team_input(s, team_id)
+                communities = community_choices(s)
+        except DomainError as exc:
+            QMessageBox.warning(self, "编辑团队", exc.message)
+            return
+        dialog = TeamDialog(self.ctx.db, data, communities, [], team_id, version, parent=self)
+        self._run(dialog)
+
+    def add_member(self) -> None:
+        view = self.detail.view
+        if view is None:
+            return
+        with self.ctx.db.session() as s:
+            people = people_choices(s)
+        self._run(AddMemberDialog(self.ctx.db, view.id, view.name, people, self))
+
+    def replace_member(self) -> None:
+        view = self.detail.view
+        if view is None:
+            return
+        with self.ctx.db.session() as s:
+            people = people_choices(s)
+        self._run(ReplaceMemberDialog(self.ctx.db, view.name, view.current, people,
+                                      self.detail.selected_member(), self))
+
+    def end_member(self) -> None:
+        view = self.detail.view
+        if view is None:
+            return
+        self._run(EndMembershipDialog(self.ctx.db, view.name, view.current,
+                                      self.detail.selected_member(), self))
+
+    def _run(self, dialog: FormDialog) -> None:
+        if not dialog.exec():
+            return
+        result: SaveResult = dialog.result_value
+        self.ctx.data_changed.emit()
+        self.select_team(result.team_id)
+        show_warnings(self, "已保存", result.warnings)

@@ -1,0 +1,85 @@
+"""Small input widgets the forms share: dates, times, weekdays, searchable pickers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, time
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QLineEdit, QTimeEdit, QWidget
+
+from app.models.enums import WEEKDAYS
+
+
+def line_edit(text: str = "", placeholder: str = "", name: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    if name:
+        edit.setObjectName(name)
+    return edit
+
+
+def date_edit(value: date | None = None, name: str = "") -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate(value or date.today()))
+    if name:
+        edit.setObjectName(name)
+    return edit
+
+
+def date_of(edit: QDateEdit) -> date:
+    return edit.date().toPython()  # type: ignore[no-any-return]
+
+
+def time_edit(value: time, name: str = "") -> QTimeEdit:
+    edit = QTimeEdit(QTime(value.hour, value.minute))
+    edit.setDisplayFormat("HH:mm")
+    if name:
+        edit.setObjectName(name)
+    return edit
+
+
+def time_of(edit: QTimeEdit) -> time:
+    return edit.time().toPython()  # type: ignore[no-any-return]
+
+
+def weekday_combo(value: int, name: str = "") -> QComboBox:
+    combo = QComboBox()
+    for i, label in enumerate(WEEKDAYS, start=1):
+        combo.addItem(label, i)
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+    if name:
+        combo.setObjectName(name)
+    return combo
+
+
+def choice_combo(items: Sequence[tuple[str, Any]], current: Any = None, name: str = "",
+                 searchable: bool = False, parent: QWidget | None = None) -> QComboBox:
+    """A combo of (label, value); searchable ones accept typing part of a name."""
+    combo = QComboBox(parent)
+    for label, value in items:
+        combo.addItem(label, value)
+    if current is not None:
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+    if searchable:
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = combo.completer() or QCompleter(combo.model(), combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        combo.setCompleter(completer)
+    if name:
+        combo.setObjectName(name)
+    return combo
+
+
+def combo_value(combo: QComboBox) -> Any:
+    """The chosen value; for a searchable combo the typed text must match an item."""
+    if combo.isEditable():
+        found = combo.findText(combo.currentText())
+        return combo.itemData(found) if found >= 0 else None
+    return combo.currentData()
