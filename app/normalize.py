@@ -19,7 +19,7 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # 010 and 02X are three-digit area codes; all others in mainland China have four digits.
 _LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$")
 _LOCAL = re.compile(r"^[2-9]\d{6,7}$")
-_PHONE_SPLIT = re.compile(r"[/,，;；、]|\s{2,}|\s(?=1[3-9]\d)|\s(?=0\d{2,3}[-\s])")
+_PHONE_SPLIT = re.compile(r"[/,，;；、]|\s{2,}|\s(?=1[3-9]\d{9}\b)|\s(?=0\d{2,3}[-\s]?\d{7,8}\b)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -66,7 +66,7 @@ def normalize_phone(value: object, *, area_code: str = "") -> str:
         return f"{landline[1]}-{landline[2]}"
     if area_code and _LOCAL.match(digits):
         return f"{area_code}-{digits}"
-    if digits.startswith("1"):
+    if digits.startswith("1") and 9 <= len(digits) <= 13:
         raise ValidationError(f"手机号码“{raw}”应为 11 位（现在是 {len(digits)} 位）")
     raise ValidationError(f"电话号码“{raw}”无法识别：固定电话请带区号，如 0750-1234567")
 
@@ -77,14 +77,22 @@ def normalize_phones(value: object, *, area_code: str = "") -> Phones:
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))
     mobile = landline = ""
+    try:  # "138 0000 0014" is one number written in groups, not three
+        single = normalize_phone(raw, area_code=area_code)
+    except ValidationError:
+        single = None
+    if single is not None:
+        return Phones(landline=single) if "-" in single else Phones(mobile=single)
     for part in (p for p in _PHONE_SPLIT.split(raw) if p and p.strip()):
         number = normalize_phone(part, area_code=area_code)
         if not number:
             continue
+        if ("-" in number and landline) or ("-" not in number and mobile):
+            raise ValidationError(f"“{raw}”含有两个同类号码：每人（户）登记一个手机和一个固定电话")
         if "-" in number:
-            landline = landline or number
+            landline = number
         else:
-            mobile = mobile or number
+            mobile = number
     return Phones(mobile, landline)
 
 
