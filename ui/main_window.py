@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -46,7 +46,8 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status_bar()
         ctx.data_changed.connect(self.refresh_status)
-        self.refresh_status()
+        # Counted in a worker once the event loop runs, so it does not slow the first paint.
+        QTimer.singleShot(0, self.refresh_status)
 
     def _navigation(self) -> QListWidget:
         nav = QListWidget()
@@ -127,6 +128,10 @@ class MainWindow(QMainWindow):
 
     def show_area(self, area: str) -> None:
         self.nav.setCurrentRow(AREAS.index(area))
+
+    def start_background_work(self) -> None:
+        """After the window is shown: the start-up backup, in a worker."""
+        self.start_backup()
 
     def start_backup(self) -> None:
         """The start-up backup, in a worker; the status bar says when it is done."""

@@ -10,18 +10,18 @@ from ui.teams.rows import MemberLine, TeamView
 from ui.widgets.table import Column, RowTableModel, make_table_view
 
 CURRENT_COLUMNS: list[Column[MemberLine]] = [
-    Column("角色", lambda m: m.role, width=120),
-    Column("姓名", lambda m: m.name, width=80),
-    Column("团队职务", lambda m: m.title, width=90),
-    Column("单位及职务", lambda m: m.unit, width=200),
-    Column("联系电话", lambda m: m.phone, width=120),
-    Column("加入日期", lambda m: m.start.isoformat(), width=100),
+    Column("角色", lambda m: m.role, fit="contents"),
+    Column("姓名", lambda m: m.name, fit="contents"),
+    Column("团队职务", lambda m: m.title, fit="contents"),
+    Column("单位及职务", lambda m: m.unit, fit="stretch"),  # elided; the tooltip has it all
+    Column("联系电话", lambda m: m.phone, fit="contents"),
+    Column("加入日期", lambda m: m.start.isoformat(), fit="contents"),
 ]
 FORMER_COLUMNS: list[Column[MemberLine]] = [
-    Column("角色", lambda m: m.role, width=120),
-    Column("姓名", lambda m: m.name, width=80),
-    Column("任职时间", lambda m: f"{m.start} 至 {m.end}", width=200),
-    Column("退出原因", lambda m: m.end_reason),
+    Column("角色", lambda m: m.role, fit="contents"),
+    Column("姓名", lambda m: m.name, fit="contents"),
+    Column("任职时间", lambda m: f"{m.start} 至 {m.end}", fit="contents"),
+    Column("退出原因", lambda m: m.end_reason, fit="stretch"),
 ]
 FACTS = (("leader", "责任人"), ("town_liaison", "专职联络员"), ("community_liaisons", "辅助团队联络员"),
          ("communities", "驻点村（社区）"), ("schedule", "驻点时间"), ("place", "驻点地点"),

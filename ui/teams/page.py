@@ -21,13 +21,16 @@ from ui.widgets.table import (Column, RowTableModel, SearchProxy, make_table_vie
 from ui.widgets.inputs import line_edit
 
 COLUMNS: list[Column[TeamRow]] = [
-    Column("团队", lambda r: r.name, width=150),
-    Column("责任人", lambda r: r.leader, width=70),
-    Column("驻点村（社区）", lambda r: r.communities, width=130),
-    Column("驻点时间", lambda r: r.schedule, width=130),
-    Column("驻点地点", lambda r: r.place, width=140),
-    Column("团队人数", lambda r: r.size, sort_key=lambda r: r.size, width=70),
+    Column("团队", lambda r: r.name, fit="stretch"),
+    Column("责任人", lambda r: r.leader, fit="contents"),
+    Column("驻点村（社区）", lambda r: r.communities),
+    Column("驻点时间", lambda r: r.schedule, fit="contents"),
+    Column("驻点地点", lambda r: r.place),
+    Column("团队人数", lambda r: r.size, sort_key=lambda r: r.size, fit="contents"),
 ]
+# Searched but not shown in the list: the team name says the villages, and the team page
+# beside the list shows both in full.
+HIDDEN_COLUMNS = (2, 4)
 
 
 class TeamsPage(QWidget):
@@ -40,9 +43,12 @@ class TeamsPage(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table_view(self.proxy)
         self.table.setObjectName("teamTable")
+        for column in HIDDEN_COLUMNS:
+            self.table.setColumnHidden(column, True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self.show_selected)
         self.detail = TeamDetail()
+        self._fills = 0  # how often the team page was filled; see reload
         self._layout()
         ctx.data_changed.connect(self.reload)
         self.reload()
@@ -54,11 +60,14 @@ class TeamsPage(QWidget):
         column.addWidget(self.search)
         column.addWidget(self.table)
         splitter = QSplitter()
+        splitter.setObjectName("teamSplitter")
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 6)
-        splitter.setSizes([520, 620])
+        # At 1280×800 the list keeps name, leader, times and size; the page keeps every phone.
+        splitter.setSizes([430, 640])
         layout = QVBoxLayout(self)
         layout.addLayout(self._buttons())
         layout.addWidget(splitter, 1)
@@ -84,9 +93,13 @@ class TeamsPage(QWidget):
         chosen = self.current_id()
         with self.ctx.db.session() as s:
             self.model.set_rows(team_rows(s))
+        # Selecting fills the team page through selectionChanged; fill it here only when the
+        # selection did not change (or there is nothing to select), not twice at start-up.
+        fills = self._fills
         if chosen is None or not self.select_team(chosen):
             self.table.selectRow(0)
-        self.show_selected()
+        if self._fills == fills:
+            self.show_selected()
 
     def current_id(self) -> int | None:
         row = selected_row(self.table)
@@ -96,6 +109,7 @@ class TeamsPage(QWidget):
         return select_first_where(self.table, lambda r: r is not None and r.id == team_id)
 
     def show_selected(self) -> None:
+        self._fills += 1
         team_id = self.current_id()
         view = None
         if team_id is not None:

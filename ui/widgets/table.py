@@ -23,6 +23,9 @@ class Column(Generic[R]):
     text: Callable[[R], Any]
     sort_key: Callable[[R], Any] | None = None
     width: int = 0
+    # "contents": as wide as its longest text (short columns: dates, phones, names);
+    # "stretch": takes the room left and elides (one long column per table); "": ``width``.
+    fit: str = ""
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -101,8 +104,17 @@ def make_table_view(model: Any, parent: QWidget | None = None) -> QTableView:
 
 def _apply_widths(view: QTableView, model: Any) -> None:
     source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
-    for i, column in enumerate(getattr(source, "columns", [])):
-        if column.width:
+    columns = getattr(source, "columns", [])
+    header = view.horizontalHeader()
+    modes = {"contents": QHeaderView.ResizeMode.ResizeToContents,
+             "stretch": QHeaderView.ResizeMode.Stretch}
+    if any(column.fit == "stretch" for column in columns):
+        header.setStretchLastSection(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    for i, column in enumerate(columns):
+        if column.fit in modes:
+            header.setSectionResizeMode(i, modes[column.fit])
+        elif column.width:
             view.setColumnWidth(i, column.width)
 
 

@@ -1,0 +1,118 @@
+"""Render the user guide's screenshots (docs/screenshots) from a copy of a demo database.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py --db /tmp/zhilian-large.db
+
+Run from the checkout: the import preview is shown on a workbook built with the test helpers
+(tests/roster_files.py), with a few rows a town would get wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ui.app import make_application  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def _problem_workbook(folder: Path) -> Path:
+    from tests.roster_files import MEMBER_HEADER, member, messy_rows, write_book
+
+    sheets = messy_rows()
+    sheets["团队人员"] = [MEMBER_HEADER,
+                      member("石岗村驻点团队", "石岗村", "组员", "周强", "1380000"),
+                      member("石岗村驻点团队", "石岗村", "团队成员", "", "13800000021"),
+                      member("石岗村驻点团队", "石岗村", "团队成员", "郑华", "13800000022",
+                             rid="440781198001011234")]
+    return write_book(folder / "花名册（有问题）.xlsx", sheets)
+
+
+def _save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+    widget.grab().save(str(OUT / name))
+    print(OUT / name)
+
+
+def render(db_copy: Path, folder: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    import app.roster as roster
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.roster.preview_dialog import ImportPreviewDialog
+    from ui.startup import open_with_dialogs
+    from ui.teams.page import TeamsPage
+    from ui.teams.rows import team_input
+    from ui.teams.team_dialog import TeamDialog
+    from ui.communities.rows import community_choices
+    from ui import tasks
+
+    app = QApplication.instance()
+    db = open_with_dialogs(str(db_copy))
+    assert db is not None
+    ctx = AppContext(db)
+    window = MainWindow(ctx)
+    window.resize(1280, 800)
+    window.show()
+
+    def settle(ms: int = 400) -> None:
+        tasks.wait_all()
+        QTimer.singleShot(ms, app.quit)
+        app.exec()
+
+    settle()
+    tabs = window.directory
+    for index, name in ((0, "teams.png"), (1, "people.png"), (3, "households.png")):
+        tabs.setCurrentIndex(index)
+        settle(800 if name == "households.png" else 300)
+        _save(window, name)
+    tabs.setCurrentIndex(0)
+    for area, name in (("联系卡", "planned-contact-cards.png"), ("设置", "settings.png")):
+        window.show_area(area)
+        settle()
+        _save(window, name)
+    window.show_area("团队与人员")
+    page: TeamsPage = tabs.teams
+    with db.session() as s:
+        data, version = team_input(s, page.current_id())
+        communities = community_choices(s)
+    form = TeamDialog(db, data, communities, [], page.current_id(), version, parent=window)
+    form.show()
+    settle()
+    _save(form, "team-form.png")
+    form.reject()
+    book = _problem_workbook(folder)
+    with db.new_session() as s:
+        preview = roster.preview_import(s, book)
+    dialog = ImportPreviewDialog(preview, book.name, window)
+    dialog.resize(1000, 640)
+    dialog.show()
+    settle()
+    _save(dialog, "import-preview.png")
+    dialog.reject()
+    window.close()
+    tasks.wait_all()
+    db.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, required=True, help="演示数据库（会复制一份再打开）")
+    args = parser.parse_args()
+    make_application()
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "shot.db"
+        shutil.copy(args.db, copy)
+        render(copy, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
