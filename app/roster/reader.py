@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from app.errors import DomainError
 from app.roster.headers import HEADER_SCAN_ROWS, COLUMNS, HeaderMatch, SheetKind, find_header
 from app.roster.problems import Cancelled
 from app.roster.safety import check_xlsx
+from app.roster.xlsx_stream import SheetPart, XlsxStream, column_letter
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 60
@@ -26,6 +25,7 @@ _FOOTER_START = re.compile(r"^\s*(制表人|制表|审核人|审核|备注|填�
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
+Numbered = tuple[int, list[object]]  # (row number as Excel shows it, values from column A)
 
 
 @dataclass
@@ -48,7 +48,7 @@ class SheetData:
         """Column letter and header text of a field, or ("", the standard header) if absent."""
         if field_name in self.header.columns:
             index, text = self.header.columns[field_name]
-            return get_column_letter(index + 1), text
+            return column_letter(index + 1), text
         title = next((c.title for c in COLUMNS[self.kind] if c.field == field_name), field_name)
         return "", title
 
@@ -69,37 +69,30 @@ class WorkbookData:
 
 def read_workbook(path: Path, progress: Progress | None = None,
                   cancelled: Cancel | None = None) -> WorkbookData:
-    check_xlsx(path)
+    check_xlsx(path)  # zip bombs and DTDs are refused before any XML parser runs
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about features it skips
-            book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        with XlsxStream(path) as book:
+            return _read_sheets(book, progress, cancelled)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise DomainError(f"「{path.name}」无法作为 Excel 工作簿打开：{exc}") from None
-    try:
-        return _read_sheets(path.name, book, progress, cancelled)
-    finally:
-        book.close()
 
 
-def _read_sheets(file: str, book: object, progress: Progress | None, cancelled: Cancel | None
+def _read_sheets(book: XlsxStream, progress: Progress | None, cancelled: Cancel | None
                  ) -> WorkbookData:
     sheets: list[SheetData] = []
     ignored: list[str] = []
-    worksheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]  # type: ignore[attr-defined]
-    estimate = sum((ws.max_row or 0) for ws in worksheets)
-    counter = _Counter(file, estimate, progress, cancelled)
-    for ws in worksheets:
-        ws.reset_dimensions()  # many programs write a wrong <dimension>; read what is there
-        data = _read_sheet(ws, counter)
+    estimate = sum(book.estimate_rows(part) for part in book.sheets)
+    counter = _Counter(book.file, estimate, progress, cancelled)
+    for part in book.sheets:
+        data = _read_sheet(book, part, counter)
         if data is None:
-            ignored.append(ws.title)
+            ignored.append(part.name)
         else:
             sheets.append(data)
     if not sheets:
-        raise DomainError(f"「{file}」中没有找到名册表头（如“姓名”“驻点团队”“门牌地址”等列）。"
+        raise DomainError(f"「{book.file}」中没有找到名册表头（如“姓名”“驻点团队”“门牌地址”等列）。"
                           "请确认表头在前 15 行内。")
-    return WorkbookData(file, sheets, ignored)
+    return WorkbookData(book.file, sheets, ignored)
 
 
 class _Counter:
@@ -120,20 +113,22 @@ class _Counter:
                 self.progress(self.seen, max(self.estimate, self.seen))
 
 
-def _read_sheet(ws: object, counter: _Counter) -> SheetData | None:
-    rows = _rows(ws, counter)
-    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-    header = find_header(head)
+def _read_sheet(book: XlsxStream, part: SheetPart, counter: _Counter) -> SheetData | None:
+    rows = _rows(book, part, counter)
+    first = _first_rows(rows)
+    header = find_header(_dense(first))
     if header is None:
+        rows.close()  # not a roster sheet: the rest of it is never parsed
         return None
-    data = SheetData(ws.title, header)  # type: ignore[attr-defined]
+    data = SheetData(part.name, header)
     carried: dict[str, object] = {}
     fill = FILL_DOWN.get(header.kind, ())
-    later = itertools.chain(head[header.row:], rows)
-    for number, cells in enumerate(later, start=header.row + 1):
+    columns = list(header.columns.items())
+    later = [(number, cells) for number, cells in first if number > header.row]
+    for number, cells in itertools.chain(later, rows):
         if _skipped(cells):
             continue
-        values = {f: _cell(cells, i) for f, (i, _text) in header.columns.items()}
+        values = {f: _cell(cells, i) for f, (i, _text) in columns}
         for f in fill:
             if f in values and _empty(values[f]):
                 values[f] = carried.get(f)
@@ -142,13 +137,32 @@ def _read_sheet(ws: object, counter: _Counter) -> SheetData | None:
     return data
 
 
-def _rows(ws: object, counter: _Counter) -> Iterator[tuple[object, ...]]:
-    for cells in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):  # type: ignore[attr-defined]
+def _first_rows(rows: Iterator[Numbered]) -> list[Numbered]:
+    """The rows of the header scan window, plus the first row past it if one was read."""
+    first: list[Numbered] = []
+    for number, cells in rows:
+        first.append((number, cells))
+        if number >= HEADER_SCAN_ROWS:
+            break
+    return first
+
+
+def _dense(first: list[Numbered]) -> list[list[object]]:
+    """Rows 1..HEADER_SCAN_ROWS by position; a row the file leaves out is an empty one."""
+    dense: list[list[object]] = [[] for _ in range(HEADER_SCAN_ROWS)]
+    for number, cells in first:
+        if number <= HEADER_SCAN_ROWS:
+            dense[number - 1] = cells
+    return dense
+
+
+def _rows(book: XlsxStream, part: SheetPart, counter: _Counter) -> Iterator[Numbered]:
+    for number, cells in book.rows(part, MAX_COLUMNS):
         counter.tick()
-        yield cells
+        yield number, cells
 
 
-def _cell(cells: tuple[object, ...], index: int) -> object:
+def _cell(cells: list[object], index: int) -> object:
     return cells[index] if index < len(cells) else None
 
 
@@ -156,7 +170,7 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _skipped(cells: tuple[object, ...]) -> bool:
+def _skipped(cells: list[object]) -> bool:
     """Blank lines and footers (制表人：…, 备注：…, a lone “填表日期：…”) are not rows."""
     filled = [v for v in cells if v is not None and not (isinstance(v, str) and not v.strip())]
     if not filled:

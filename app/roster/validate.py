@@ -24,6 +24,11 @@ _WEEKDAY_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 _WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天1-7])")
 _TIME = re.compile(r"(\d{1,2})\s*[:.点]\s*(\d{2})")
 _NAMES_SPLIT = re.compile(r"[、，,；;/]+")
+_WEEKDAY_ALONE = re.compile(r"([一二三四五六日天1-7])")
+_SIZE = re.compile(r"(\d+)\s*(?:人|口)?")
+# from_label scans every member; a roster repeats a handful of labels thousands of times.
+_LABEL_CACHE: dict[tuple[type, str], object] = {}
+_LABEL_CACHE_LIMIT = 2_000
 DEFAULT_CATEGORY = {MemberRole.LEADER: PersonCategory.TOWN_LEADER,
                     MemberRole.CORE: PersonCategory.TOWN_CADRE,
                     MemberRole.TOWN_LIAISON: PersonCategory.TOWN_CADRE,
@@ -94,12 +99,22 @@ class RowReader:
         text = clean_text(self.raw(field_name))
         if not text:
             return default
-        found = enum_cls.from_label(text)  # type: ignore[attr-defined]
+        found = _from_label(enum_cls, text)
         if found is None:
             choices = "、".join(m.label for m in enum_cls)  # type: ignore[attr-defined]
             self.fail(field_name, f"{what}“{text}”无法识别，应为：{choices}")
             return default
         return found
+
+
+def _from_label(enum_cls: type[T], text: str) -> T | None:
+    key = (enum_cls, text)
+    if key not in _LABEL_CACHE:
+        found = enum_cls.from_label(text)  # type: ignore[attr-defined]
+        if len(_LABEL_CACHE) >= _LABEL_CACHE_LIMIT:
+            return found  # type: ignore[no-any-return]
+        _LABEL_CACHE[key] = found
+    return _LABEL_CACHE[key]  # type: ignore[return-value]
 
 
 @dataclass
@@ -173,7 +188,7 @@ def parse_weekday(value: object) -> int | None:
     text = clean_text(value)
     if not text:
         return None
-    found = _WEEKDAY.search(text) or re.fullmatch(r"([一二三四五六日天1-7])", text)
+    found = _WEEKDAY.search(text) or _WEEKDAY_ALONE.fullmatch(text)
     if not found:
         raise ValidationError(f"驻点日“{text}”无法识别，应写成“周二”“星期二”或 2")
     day = found.group(1)
@@ -202,7 +217,7 @@ def parse_size(value: object) -> int:
     if isinstance(value, (int, float)) and not isinstance(value, (bool, datetime)):
         number = float(value)
     else:
-        digits = re.fullmatch(r"(\d+)\s*(?:人|口)?", clean_text(value))
+        digits = _SIZE.fullmatch(clean_text(value))
         if not digits:
             raise ValidationError(f"家庭人口“{clean_text(value)}”应为数字")
         number = float(digits.group(1))
