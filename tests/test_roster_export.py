@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,11 @@ from sqlalchemy import select
 
 from app.cli import main as cli_main
 from app.db import Database, open_database
-from app.models import Household, Membership, Person, Team
+from app.models import Household, Membership, Person, PersonCategory, Team
 from app.roster import apply_import, export_roster
+from app.services import people, teams
 from app.services import settings as settings_service
-from roster_files import ID_CHEN, MEMBER_HEADER, good_rows, member, write_book
+from roster_files import ID_CHEN, MEMBER_HEADER, good_rows, member, resident_id, write_book
 
 
 def seeded(db: Database, tmp_path: Path) -> None:
@@ -50,7 +52,7 @@ def test_export_is_print_ready_and_safe(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
         assert export_roster(s, out) == out
     book = load_workbook(out)
-    assert book.sheetnames == ["驻点团队", "团队人员", "住户"]
+    assert book.sheetnames == ["驻点团队", "团队人员", "人员名册", "住户"]
     ws = book["团队人员"]
     assert ws["A1"].value == "云溪镇驻点团队人员名册"
     assert [c.value for c in ws[2]] == MEMBER_HEADER
@@ -95,3 +97,63 @@ def test_export_command(db: Database, db_path: Path, tmp_path: Path,
     assert cli_main(["export-roster", "--db", str(db_path), "--out", str(out)]) == 0
     assert "已导出名册" in capsys.readouterr().out
     assert load_workbook(out, read_only=True)["住户"].max_row == 5
+
+
+def active_people(db: Database) -> list[tuple[str, str]]:
+    """Sorted with repeats, so two people merged into one would show."""
+    with db.session() as s:
+        return sorted((name, mobile) for name, mobile in s.execute(
+            select(Person.name, Person.mobile).where(Person.retired_on.is_(None))))
+
+
+def current_members(db: Database) -> set[tuple[str, str, str, object, str]]:
+    with db.session() as s:
+        return {(m.team.name, m.person.name, m.person.mobile, m.role, m.title)
+                for m in s.scalars(select(Membership)) if m.in_force()}
+
+
+def town_with_people_in_no_team(db: Database, tmp_path: Path) -> tuple[str, str]:
+    """Two teams, people in no team (one who left a team), one retired loner, one retired member."""
+    seeded(db, tmp_path)
+    loose = [("委员甲", PersonCategory.COMMITTEE_MEMBER, "13700000001", resident_id("44078119850505432")),
+             ("网格员乙", PersonCategory.GRID_WORKER, "13700000002", ""),
+             ("志愿者丙", PersonCategory.VOLUNTEER, "", ""),
+             ("志愿者丁", PersonCategory.VOLUNTEER, "", ""),
+             ("镇领导戊", PersonCategory.TOWN_LEADER, "13700000005", ""),
+             ("退休己", PersonCategory.OTHER, "13700000006", "")]
+    with db.session() as s:
+        made = {name: people.create_person(s, people.PersonInput(
+                    name=name, category=category, phones=mobile, resident_id=rid,
+                    unit="云溪镇", position="委员" if rid else "", note="=备注" if rid else ""))
+                for name, category, mobile, rid in loose}
+        people.retire_person(s, made["退休己"].id, date.today(), "调离")
+        huang = s.scalar(select(Membership).join(Membership.person).where(Person.name == "黄丽"))
+        wu = s.scalar(select(Membership).join(Membership.person).where(Person.name == "吴芳"))
+        assert huang is not None and wu is not None
+        teams.end_membership(s, huang.id, date.today(), "调整分工")  # 黄丽 stays on the roster
+        people.retire_person(s, wu.person_id, date.today(), "调离")
+    return "退休己", "吴芳"
+
+
+def test_people_in_no_team_survive_the_round_trip(db: Database, tmp_path: Path) -> None:
+    retired = town_with_people_in_no_team(db, tmp_path)
+    out = tmp_path / "名册.xlsx"
+    with db.session() as s:
+        export_roster(s, out)
+    listed = [row[0] for row in load_workbook(out)["人员名册"].iter_rows(min_row=3, values_only=True)]
+    assert listed == ["镇领导戊", "黄丽", "委员甲", "网格员乙", "志愿者丁", "志愿者丙"]  # by 人员类别
+    with open_database(tmp_path / "fresh.db") as fresh:
+        result = apply_import(fresh, out)
+        assert result.problems == []
+        assert active_people(fresh) == active_people(db)
+        assert current_members(fresh) == current_members(db)
+        with fresh.session() as s:
+            assert not set(s.scalars(select(Person.name))) & set(retired)
+        with fresh.session() as s:
+            assert not s.scalars(select(Membership).join(Membership.person)
+                                 .where(Person.name == "黄丽")).all()
+        revision = fresh.data_revision()
+        again = apply_import(fresh, out)
+        assert (again.people_new, again.memberships_new, again.teams_new) == (0, 0, 0)
+        assert again.people_existing == result.people_new == len(active_people(db))
+        assert fresh.data_revision() == revision

@@ -234,3 +234,55 @@ def test_team_sheet_only_teams_without_leader_are_reported(db: Database, tmp_pat
         apply_import(db, book)
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "A")]
     assert "没有责任人" in caught.value.problems[0].reason
+
+
+PEOPLE_HEADER = ["姓名", "性别", "单位", "职务", "人员类别", "手机", "固定电话", "身份证号", "备注"]
+
+
+def test_person_only_rows_make_people_without_teams(db: Database, tmp_path: Path) -> None:
+    rows = good_rows()
+    # A town's own single sheet: people in no team first, team and role both left blank.
+    rows["团队人员"] = [MEMBER_HEADER, member("", "", "", "委员甲", "13700000001", category="两委干部"),
+                    *rows["团队人员"][1:]]
+    rows["人员名册"] = [["云溪镇在册人员名册"], PEOPLE_HEADER,
+                    ["网格员乙", "女", "石岗村", "网格员", "网格员", "13700000002", "", "", ""],
+                    ["志愿者丙", "", "", "", "志愿者", "", "", "", ""]]
+    book = write_book(tmp_path / "名册.xlsx", rows)
+    result = apply_import(db, book)
+    assert result.problems == [] and result.people_new == 8 and result.memberships_new == 6
+    assert result.sheets["人员名册"] == "人员名册"
+    found = people_by_name(db)
+    assert found["网格员乙"].category.label == "网格员" and found["网格员乙"].mobile == "13700000002"
+    assert found["委员甲"].category.label == "“两委”干部"
+    assert {name for _team, name, _role in memberships(db)} == {"陈志强", "黄丽", "李明", "吴芳", "王海"}
+    revision = db.data_revision()
+    again = apply_import(db, book)
+    assert (again.people_new, again.people_existing, again.memberships_new) == (0, 8, 0)
+    assert db.data_revision() == revision
+
+
+def test_person_sheet_below_team_rows_inherits_no_team(db: Database, tmp_path: Path) -> None:
+    rows = messy_rows()  # its team column is filled down over blank cells
+    rows["Sheet2"] = [PEOPLE_HEADER, ["网格员乙", "女", "", "", "网格员", "13700000002", "", "", ""]]
+    result = apply_import(db, write_book(tmp_path / "名册.xlsx", rows))
+    assert result.problems == []
+    assert "网格员乙" in people_by_name(db)
+    assert len(memberships(db)) == 6
+
+
+def test_team_without_role_and_role_without_team_are_errors(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        MEMBER_HEADER,
+        member("", "", "团队成员", "陈三", "13900000003"),  # role, no team (none above to fill)
+        member("一队", "甲村", "责任人", "陈一", "13900000001"),
+        member("一队", "甲村", "", "陈二", "13900000002"),  # team, no role
+        member("", "", "", "陈四", "13900000004")]  # blank team below: filled down from 一队
+    with pytest.raises(ImportRejected) as caught:
+        apply_import(db, write_book(tmp_path / "名册.xlsx", {"团队人员": rows}))
+    where = {(p.row, p.column): p.reason for p in caught.value.problems}
+    assert set(where) == {(2, "A"), (4, "C"), (5, "C")}
+    assert "团队角色是“团队成员”，但没有填写驻点团队" in where[(2, "A")]
+    assert "请填写团队角色" in where[(4, "C")]
+    assert "沿用了上方的“一队”" in where[(5, "C")] and "人员名册" in where[(5, "C")]
+    with db.session() as s:
+        assert counts(s)["人员"] == 0

@@ -92,15 +92,23 @@ def _run_members(session: Session, book: WorkbookData, problems: Problems, previ
             else:
                 specs[record.name] = record
     groups: dict[str, list[MemberRecord]] = {name: [] for name in specs}
-    for sheet in book.of_kind(SheetKind.MEMBERS):
+    people_only: list[MemberRecord] = []
+    for sheet in book.of_kind(SheetKind.MEMBERS) + book.of_kind(SheetKind.PEOPLE):
         for row in sheet.rows:
             member = read_member(problems, sheet, row)
-            if member is not None:
+            if member is None:
+                continue
+            if member.role is None:  # read_member lets this through only with no team either
+                people_only.append(member)
+            else:
                 groups.setdefault(member.team, []).append(member)
     writer = MemberWriter(session, problems, preview, day)
     for name, rows in groups.items():
         _check(cancelled)
         writer.write_team(name, specs.get(name), rows)
+    # After the teams, so a person listed both ways is matched to the one the team rows made.
+    for record in people_only:
+        writer.write_person(record)
 
 
 def _check(cancelled: Cancel) -> None:

@@ -1,4 +1,11 @@
-"""The print-ready roster workbook: the three sheets the import reads, laid out for A4 landscape.
+"""The print-ready roster workbook: the four sheets the import reads, laid out for A4 landscape.
+
+People on the roster who are in no team right now (committee members, grid workers, volunteers,
+a leader between teams) go on a sheet of their own, 人员名册, with the person columns only —
+not at the foot of 团队人员 with four empty team columns. On paper that is the clearer list: the
+team sheet stays one team after another, the office counts the others by 人员类别, and nobody
+wonders whether a blank 驻点团队 means “same team as above” (towns merge that column, and the
+import fills merged blanks down). Retired people are not exported.
 
 Every text cell is written as text: a name such as “=1+1” must never become a formula when
 the clerk opens the file, and phone numbers and IDs must not turn into numbers.
@@ -18,7 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.models import Community, Grid, Household, HouseholdTag, KeyGroup, MemberRole, Team
+from app.models import (Community, Grid, Household, HouseholdTag, KeyGroup, MemberRole, Membership,
+                        Person, PersonCategory, Team)
 from app.models.enums import weekday_label
 from app.normalize import mask_resident_id
 from app.roster.headers import COLUMNS, SheetKind
@@ -47,8 +55,11 @@ def export_roster(session: Session, out: Path, *, progress: Progress = None,
     book.remove(book.active)
     team_list = teams.list_teams(session)
     _sheet(book, SheetKind.TEAMS, f"{town}驻点团队一览表", [_team_row(t) for t in team_list])
-    _sheet(book, SheetKind.MEMBERS, f"{town}驻点团队人员名册",
-           [row for t in team_list for row in _member_rows(t)])
+    current = [m for t in team_list for m in _current(t)]
+    _sheet(book, SheetKind.MEMBERS, f"{town}驻点团队人员名册", [_member_row(m) for m in current])
+    others = _people_without_team(session, {m.person_id for m in current})
+    _sheet(book, SheetKind.PEOPLE, f"{town}在册人员名册（未编入驻点团队）",
+           [_person_cells(p) for p in others])
     _check(cancelled)
     rows = _household_rows(session)
     _sheet(book, SheetKind.HOUSEHOLDS, f"{town}住户名册", rows, progress, cancelled)
@@ -70,13 +81,27 @@ def _team_row(team: Team) -> list[object]:
             team.hotline, team.note]
 
 
-def _member_rows(team: Team) -> list[list[object]]:
-    communities = "、".join(c.name for c in team.communities)
-    current = sorted(team.current(), key=lambda m: (ROLE_ORDER.index(m.role), m.id))
-    return [[team.name, communities, m.role.label, m.title, p.name,
-             p.gender.label if p.gender else "", p.unit, p.position, p.category.label, p.mobile,
-             p.landline, mask_resident_id(p.resident_id), p.note]
-            for m in current for p in (m.person,)]
+def _current(team: Team) -> list[Membership]:
+    return sorted(team.current(), key=lambda m: (ROLE_ORDER.index(m.role), m.id))
+
+
+def _member_row(m: Membership) -> list[object]:
+    team = m.team
+    return [team.name, "、".join(c.name for c in team.communities), m.role.label, m.title,
+            *_person_cells(m.person)]
+
+
+def _person_cells(p: Person) -> list[object]:
+    return [p.name, p.gender.label if p.gender else "", p.unit, p.position, p.category.label,
+            p.mobile, p.landline, mask_resident_id(p.resident_id), p.note]
+
+
+def _people_without_team(session: Session, listed: set[int]) -> list[Person]:
+    """Active people not on the team sheet, grouped by category the way the office counts them."""
+    active = session.scalars(select(Person).where(Person.retired_on.is_(None)))
+    order = list(PersonCategory)
+    return sorted((p for p in active if p.id not in listed),
+                  key=lambda p: (order.index(p.category), p.unit, p.name, p.id))
 
 
 def _household_rows(session: Session) -> list[list[object]]:

@@ -18,6 +18,7 @@ class SheetKind(enum.Enum):
     TEAMS = "驻点团队"
     MEMBERS = "团队人员"
     HOUSEHOLDS = "住户"
+    PEOPLE = "人员名册"  # people on the roster who are in no team: the person columns only
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,18 @@ _TEAM = ("团队名称", "驻点团队", "团队", "驻点团队名称", "团队
 _COMMUNITY = ("驻点村（社区）", "村（社区）", "社区", "村", "驻点社区", "驻点村", "村(居)", "所属社区",
               "所属村（社区）", "驻点村居")
 _ID = ("身份证号", "身份证号码", "公民身份号码", "身份证")
+_PERSON = (
+    Column("name", "姓名", ("名字", "人员姓名")),
+    Column("gender", "性别", ()),
+    Column("unit", "单位", ("工作单位", "所在单位")),
+    Column("position", "职务", ("现任职务", "职务（职称）")),
+    Column("category", "人员类别", ("类别", "人员类型")),
+    # Order matters: mobile takes the best phone column, the landline the next one.
+    Column("mobile", "手机", ("手机号码", "手机号", "移动电话", "联系电话", "电话", "联系方式")),
+    Column("landline", "固定电话", ("座机", "办公电话", "固话", "联系电话", "电话")),
+    Column("resident_id", "身份证号", _ID[1:]),
+    Column("note", "备注", ()),
+)
 
 COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
     SheetKind.TEAMS: (
@@ -53,16 +66,7 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
         Column("community", "驻点村（社区）", _COMMUNITY[1:]),
         Column("role", "团队角色", ("角色", "团队身份", "身份")),
         Column("title", "团队职务", ("团队内职务", "分工")),
-        Column("name", "姓名", ("名字", "人员姓名")),
-        Column("gender", "性别", ()),
-        Column("unit", "单位", ("工作单位", "所在单位")),
-        Column("position", "职务", ("现任职务", "职务（职称）")),
-        Column("category", "人员类别", ("类别", "人员类型")),
-        # Order matters: mobile takes the best phone column, the landline the next one.
-        Column("mobile", "手机", ("手机号码", "手机号", "移动电话", "联系电话", "电话", "联系方式")),
-        Column("landline", "固定电话", ("座机", "办公电话", "固话", "联系电话", "电话")),
-        Column("resident_id", "身份证号", _ID[1:]),
-        Column("note", "备注", ()),
+        *_PERSON,
     ),
     SheetKind.HOUSEHOLDS: (
         Column("community", "村（社区）", _COMMUNITY),
@@ -76,6 +80,7 @@ COLUMNS: dict[SheetKind, tuple[Column, ...]] = {
         Column("resident_id", "户主身份证号", ("户主身份证号码", *_ID)),
         Column("note", "备注", ()),
     ),
+    SheetKind.PEOPLE: _PERSON,
 }
 
 # Fields without which a header row is not one of that kind.
@@ -83,12 +88,24 @@ REQUIRED: dict[SheetKind, tuple[str, ...]] = {
     SheetKind.TEAMS: ("team", "communities"),
     SheetKind.MEMBERS: ("team", "name"),
     SheetKind.HOUSEHOLDS: ("community", "address", "head_name"),
+    SheetKind.PEOPLE: ("name",),
 }
 # Fields only this kind has, so a members sheet is not mistaken for a teams sheet.
 DISTINCT: dict[SheetKind, tuple[str, ...]] = {
     SheetKind.TEAMS: ("weekday", "hours", "place"),
     SheetKind.MEMBERS: ("role", "name"),
     SheetKind.HOUSEHOLDS: ("address", "head_name"),
+    SheetKind.PEOPLE: ("mobile", "landline", "unit", "position", "category", "gender", "resident_id"),
+}
+# Fields of other kinds whose header means the row is not this kind: a sheet with a team or an
+# address column is a members or households sheet, never a plain person list. (户主姓名's synonym
+# 姓名 is the person list's own name column, so it cannot be one of these.)
+EXCLUDED: dict[SheetKind, tuple[tuple[SheetKind, str], ...]] = {
+    SheetKind.PEOPLE: ((SheetKind.MEMBERS, "team"), (SheetKind.MEMBERS, "community"),
+                       (SheetKind.MEMBERS, "role"), (SheetKind.MEMBERS, "title"),
+                       (SheetKind.HOUSEHOLDS, "address"), (SheetKind.HOUSEHOLDS, "grid"),
+                       (SheetKind.HOUSEHOLDS, "key_groups"),
+                       (SheetKind.TEAMS, "weekday"), (SheetKind.TEAMS, "hours")),
 }
 
 _NOISE = re.compile(r"[\s*＊:：]")
@@ -103,6 +120,9 @@ def normalize_header(value: object) -> str:
 
 _ACCEPTED = {kind: [(c.field, [normalize_header(w) for w in c.accepted]) for c in cols]
              for kind, cols in COLUMNS.items()}
+_EXCLUDED_WORDS = {kind: {w for other, f in pairs for field, words in _ACCEPTED[other]
+                          if field == f for w in words}
+                   for kind, pairs in EXCLUDED.items()}
 
 
 @dataclass(frozen=True)
@@ -120,6 +140,8 @@ class HeaderMatch:
 
 def match_row(kind: SheetKind, row_number: int, cells: Sequence[object]) -> HeaderMatch | None:
     headers = [normalize_header(v) for v in cells]
+    if any(text in _EXCLUDED_WORDS.get(kind, ()) for text in headers):
+        return None
     taken: set[int] = set()
     columns: dict[str, tuple[int, str]] = {}
     for field, words in _ACCEPTED[kind]:

@@ -154,6 +154,18 @@ class MemberWriter:
             self.preview.memberships_new += 1
             self._count_person(person_id)
 
+    def write_person(self, record: MemberRecord) -> None:
+        """A person on the roster with no team: matched or created, no membership."""
+        found = self._match(record)
+        if found is None:
+            found = self.attempt(lambda: self._person(record),
+                                 self.report(record, _PERSON_FIELDS, "name"))
+        elif record.resident_id and self.names.get(found, record.name) != record.name:
+            self.problems.add(record.sheet, record.row, "resident_id",
+                              f"这个身份证号已登记在“{self.names[found]}”名下")
+            return
+        self._count_person(found)
+
     def _match(self, record: MemberRecord) -> int | None:
         if record.resident_id and record.resident_id in self.by_rid:
             return self.by_rid[record.resident_id]

@@ -32,6 +32,7 @@ Numbered = tuple[int, list[object]]  # (row number as Excel shows it, values fro
 class SourceRow:
     number: int  # as Excel shows it
     values: dict[str, object]
+    filled: set[str] = field(default_factory=set)  # fields taken from the row above (merged cells)
 
 
 @dataclass
@@ -129,11 +130,13 @@ def _read_sheet(book: XlsxStream, part: SheetPart, counter: _Counter) -> SheetDa
         if _skipped(cells):
             continue
         values = {f: _cell(cells, i) for f, (i, _text) in columns}
+        filled: set[str] = set()
         for f in fill:
-            if f in values and _empty(values[f]):
-                values[f] = carried.get(f)
+            if f in values and _empty(values[f]) and not _empty(carried.get(f)):
+                values[f] = carried[f]
+                filled.add(f)
             carried[f] = values.get(f)
-        data.rows.append(SourceRow(number, values))
+        data.rows.append(SourceRow(number, values, filled))
     return data
 
 

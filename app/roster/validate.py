@@ -251,11 +251,12 @@ def parse_weekday_in(value: object) -> int | None:
 
 
 def read_member(problems: Problems, sheet: SheetData, row: SourceRow) -> MemberRecord | None:
+    """A team member's row, or (no team and no role) a person on the roster who is in no team."""
     r = RowReader(problems, sheet, row)
-    team = r.text("team", "驻点团队", 60, required=True)
+    team = r.text("team", "驻点团队", 60)
     role = r.label("role", MemberRole, "团队角色", None)
-    if role is None and r.ok:
-        r.fail("role", "请填写团队角色（责任人、团队成员、专职联络员、辅助团队成员或辅助团队联络员）")
+    if r.ok:
+        _check_team_and_role(r, team, role)
     mobile = r.phones("mobile")
     landline = r.phones("landline") if "landline" in sheet.header.columns else Phones()
     category = r.label("category", PersonCategory, "人员类别",
@@ -268,6 +269,19 @@ def read_member(problems: Problems, sheet: SheetData, row: SourceRow) -> MemberR
         mobile.mobile or landline.mobile, landline.landline or mobile.landline,
         r.resident_id("resident_id"), r.text("note", "备注", 500))
     return record if r.ok else None
+
+
+def _check_team_and_role(r: RowReader, team: str, role: MemberRole | None) -> None:
+    """Both or neither: a team without a role, or a role without a team, is a mistake."""
+    if team and role is None:
+        if "team" in r.row.filled:
+            r.fail("role", f"团队角色为空，驻点团队沿用了上方的“{team}”。如果此人是该团队成员，请填写"
+                           "团队角色；如果此人不在任何团队，请把这一行移到“人员名册”工作表")
+        else:
+            r.fail("role", "请填写团队角色（责任人、团队成员、专职联络员、辅助团队成员或辅助团队联络员）；"
+                           "不在任何团队的人员请把驻点团队也留空")
+    elif role is not None and not team:
+        r.fail("team", f"团队角色是“{role.label}”，但没有填写驻点团队；不在任何团队的人员请把团队角色也留空")
 
 
 def read_household(problems: Problems, sheet: SheetData, row: SourceRow) -> HouseholdRecord | None:
