@@ -1,20 +1,22 @@
-"""Starting the window: Qt application, fonts, the database, the main window."""
+"""Starting the window: lock the database, show the window, then open and fill it.
+
+Start-up in the order users feel it: the writer lock first (a second copy is refused at once),
+then the window's shell on screen (~0.3 s), and only after its first paint the data layer
+(SQLAlchemy alone is ~0.5 s of imports), the database checks and the first page's rows.
+"""
 
 from __future__ import annotations
 
 import sys
 
-# The domain is imported before Qt on purpose: once PySide6 is loaded, its import hook reads
-# the source of every newly imported module (~200 SQLAlchemy modules), which costs start-up
-# ~0.1-0.2 s. Importing it in a thread instead is slower: both halves are Python and share the GIL.
-import app.db  # noqa: F401  (SQLAlchemy and the models)
-import ui.teams.rows  # noqa: F401  (the services the first page reads)
-
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME
-from ui import fonts, tasks
+from app.db.lock import WriterLock
+from app.errors import DatabaseInUseError
+from ui import fonts, startup, tasks
+from ui.main_window import MainWindow
 from ui.style import STYLE
 
 
@@ -31,21 +33,52 @@ def make_application() -> QApplication:
 
 def run_gui(db_arg: str | None) -> int:
     app = make_application()
-    from ui.startup import open_with_dialogs  # after QApplication: it may show dialogs
-
-    db = open_with_dialogs(db_arg)
-    if db is None:
-        return 1
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-
-    ctx = AppContext(db)
-    window = MainWindow(ctx)
-    window.show()
-    # Workers start once the window is up: before, they would take the GIL from its building.
-    QTimer.singleShot(0, window.start_background_work)
     try:
-        return app.exec()
+        lock = startup.claim_database(db_arg)
+    except DatabaseInUseError as exc:
+        startup.tell_in_use(exc)
+        return 1
+    window = MainWindow()
+    window.show()
+    opening = Opening(window, db_arg, lock)
+    window.painted.connect(opening.open_and_fill)
+    try:
+        code = app.exec()
     finally:
         tasks.wait_all()
-        ctx.db.close()
+        opening.close()
+    return 1 if opening.failed else code
+
+
+class Opening:
+    """Opens the database after the shell's first paint and fills the window, or closes it."""
+
+    def __init__(self, window: MainWindow, db_arg: str | None, lock: WriterLock | None) -> None:
+        self.window = window
+        self.db_arg = db_arg
+        self.lock = lock
+        self.failed = False
+
+    def open_and_fill(self) -> None:
+        from ui.data_layer import import_data_layer
+
+        import_data_layer()
+        db = startup.open_with_dialogs(self.db_arg, self.lock)
+        self.lock = None  # it passed to the Database, or was released when opening failed
+        if db is None:
+            self.failed = True
+            self.window.close()
+            return
+        from ui.context import AppContext
+
+        self.window.attach(AppContext(db), settings_after_paint=True)
+        # Workers start once the data is on screen: before, they would take the GIL from it.
+        # Connected after attach, so the settings page (which the backup reports to) exists.
+        self.window.data_shown.connect(self.window.start_background_work,
+                                       Qt.ConnectionType.SingleShotConnection)
+
+    def close(self) -> None:
+        if self.window.ctx is not None:
+            self.window.ctx.db.close()
+        if self.lock is not None:  # the window was closed before the database was opened
+            self.lock.release()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from app.db import Database
+if TYPE_CHECKING:  # the window's shell imports this before the data layer is loaded
+    from app.db import Database
 
 
 class AppContext(QObject):

@@ -1,53 +1,107 @@
-"""The main window: navigation on the left, one page per area, menus and the status bar."""
+"""The main window: navigation on the left, one page per area, menus and the status bar.
+
+At start-up the window is shown as a shell first (navigation, page frames, a status bar saying
+the database is opening) and ``attach`` fills it once the database is open: the user sees the
+program at once, and nothing from the database before its checks have passed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from app import APP_NAME, __version__
-from app.db import Database
-from app.db.database import counts
-from ui import backup_actions, tasks
+from ui import tasks
 from ui.context import AppContext
-from ui.directory_page import DirectoryPage
+from ui.first_paint import after_next_paint
 from ui.placeholders import PlannedPage
-from ui.roster import actions as roster_actions
-from ui.settings.page import SettingsPage
+
+if TYPE_CHECKING:  # the data layer is imported only once the shell is on screen
+    from app.db import Database
+    from ui.directory_page import DirectoryPage
+    from ui.settings.page import SettingsPage
+
 
 def _counts(db: Database) -> dict[str, int]:
     """Runs in a worker: four COUNT queries, kept off the UI thread at start-up."""
+    from app.db.database import counts
+
     with db.session() as s:
         return counts(s)
 
 
 AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "设置")
+DATA_AREAS = (AREAS[0], AREAS[-1])  # filled from the database by ``attach``
+OPENING = "正在打开数据库…"
+DATA_ACTIONS = ("import", "export", "backup", "restore")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    """``painted`` after the first frame is on screen; ``data_shown`` after the first frame
+    that shows the team list (both once, on the event loop's next turn after the paint)."""
+
+    painted = Signal()
+    data_shown = Signal()
+
+    def __init__(self, ctx: AppContext | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.resize(1280, 800)
         self.stack = QStackedWidget()
-        self.directory = DirectoryPage(ctx)
-        self.settings = SettingsPage(ctx)
         self.pages: dict[str, QWidget] = {area: PlannedPage(area) for area in AREAS[1:-1]}
-        self.pages = {AREAS[0]: self.directory, **self.pages, AREAS[-1]: self.settings}
+        self.pages = {AREAS[0]: _opening(), **self.pages, AREAS[-1]: _opening()}
+        self._frames: dict[str, QVBoxLayout] = {}
         for area in AREAS:
             self.stack.addWidget(self._titled(area, self.pages[area]))
         self.nav = self._navigation()
         self._central()
         self._menus()
         self._status_bar()
+        after_next_paint(self, self.painted.emit)
+        if ctx is not None:
+            self.attach(ctx)
+        else:
+            self.statusBar().showMessage(OPENING)
+
+    def attach(self, ctx: AppContext, *, settings_after_paint: bool = False) -> None:
+        """Fill the shell from the open database: the pages read their first rows now.
+
+        ``settings_after_paint``: build the settings page (not on screen; it reads settings
+        and lists backups) only after the team list has been painted, to show data sooner.
+        """
+        from ui.directory_page import DirectoryPage
+
+        self.ctx = ctx
+        self.directory: DirectoryPage = DirectoryPage(ctx)
+        self._place(AREAS[0], self.directory)
+        after_next_paint(self.directory.teams.table.viewport(), self.data_shown.emit)
+        if settings_after_paint:
+            self.data_shown.connect(self._attach_settings, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self._attach_settings()
+        self.statusBar().clearMessage()
         ctx.data_changed.connect(self.refresh_status)
         # Counted in a worker once the event loop runs, so it does not slow the first paint.
         QTimer.singleShot(0, self.refresh_status)
+
+    def _attach_settings(self) -> None:
+        from ui.settings.page import SettingsPage
+
+        self.settings: SettingsPage = SettingsPage(self._context())
+        self._place(AREAS[-1], self.settings)
+        for key in DATA_ACTIONS:  # backups and restores report to the settings page
+            self.actions_by_name[key].setEnabled(True)
+
+    def _place(self, area: str, page: QWidget) -> None:
+        self.pages[area].deleteLater()
+        self.pages[area] = page
+        self._frames[area].addWidget(page, 1)
 
     def _navigation(self) -> QListWidget:
         nav = QListWidget()
@@ -66,6 +120,7 @@ class MainWindow(QMainWindow):
         title.setObjectName("pageTitle")
         column.addWidget(title)
         column.addWidget(page, 1)
+        self._frames[area] = column
         return wrapper
 
     def _central(self) -> None:
@@ -104,6 +159,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             if shortcut:
                 action.setShortcut(shortcut)
+            action.setEnabled(key not in DATA_ACTIONS)
             self.actions_by_name[key] = action
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction("关于").triggered.connect(self.about)
@@ -118,6 +174,8 @@ class MainWindow(QMainWindow):
 
     # -- status ----------------------------------------------------------------------------
     def refresh_status(self) -> None:
+        if self.ctx is None:
+            return
         db = self.ctx.db
         self.db_label.setText(f"数据库：{db.display_name}")
         self.db_label.setToolTip(db.display_name)
@@ -130,11 +188,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(AREAS.index(area))
 
     def start_background_work(self) -> None:
-        """After the window is shown: the start-up backup, in a worker."""
+        """After the window is filled: the start-up backup, in a worker."""
         self.start_backup()
 
     def start_backup(self) -> None:
         """The start-up backup, in a worker; the status bar says when it is done."""
+        assert self.ctx is not None, "attach() first"
         db = self.ctx.db
         self.statusBar().showMessage("正在检查是否需要启动备份…")
         tasks.start(lambda _p, _c: db.backup_if_changed(), self._startup_backup_done,
@@ -149,21 +208,34 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"启动备份失败：{exc}")
 
     # -- menu actions ----------------------------------------------------------------------
+    # The actions are enabled only once ``attach`` has set ``ctx``.
     def import_roster(self) -> None:
-        roster_actions.import_roster(self, self.ctx)
+        from ui.roster import actions as roster_actions
+
+        roster_actions.import_roster(self, self._context())
 
     def export_roster(self) -> None:
-        roster_actions.export_roster(self, self.ctx)
+        from ui.roster import actions as roster_actions
+
+        roster_actions.export_roster(self, self._context())
 
     def backup_now(self) -> None:
-        backup_actions.backup_now(self, self.ctx, self._backed_up)
+        from ui import backup_actions
+
+        backup_actions.backup_now(self, self._context(), self._backed_up)
 
     def _backed_up(self, path: Path) -> None:
         self.statusBar().showMessage(f"已备份：{path}", 15000)
         self.settings.reload_backups()
 
     def restore_backup(self) -> None:
-        backup_actions.choose_and_restore(self, self.ctx, self._restored)
+        from ui import backup_actions
+
+        backup_actions.choose_and_restore(self, self._context(), self._restored)
+
+    def _context(self) -> AppContext:
+        assert self.ctx is not None, "attach() first"
+        return self.ctx
 
     def _restored(self) -> None:
         self.statusBar().showMessage("已从备份恢复，所有页面已重新载入。", 15000)
@@ -178,3 +250,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         tasks.wait_all()  # no worker may still be writing when the database closes
         super().closeEvent(event)
+
+
+def _opening() -> QLabel:
+    """What a data page's frame shows until the database is open and checked."""
+    label = QLabel(OPENING)
+    label.setObjectName("openingLabel")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label

@@ -1,27 +1,64 @@
-"""Opening the database at start-up, with a clear dialog for every way it can fail."""
+"""Opening the database at start-up, with a clear dialog for every way it can fail.
+
+``claim_database`` runs before the data layer is imported (it needs no SQLAlchemy), so a
+second copy is refused at once; the rest runs after the main window's first paint.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.db import Database, open_database, restore, set_aside
-from app.db.backup import list_backups
+from app.db import sqlite_files
+from app.db.location import sqlite_file_for
+from app.db.lock import WriterLock
 from app.errors import (DatabaseDamagedError, DatabaseInUseError, DatabaseTooNewError,
                         DomainError)
 from ui.widgets.messages import confirm, error
 
+if TYPE_CHECKING:
+    from app.db import Database
+
 TITLE = "打开数据库"
 
 
-def open_with_dialogs(db_arg: str | None) -> Database | None:
-    """The open database, or None when the program should exit (the user has been told why)."""
+def claim_database(db_arg: str | None) -> WriterLock | None:
+    """The writer lock on the file the window will open, taken now; raises DatabaseInUseError.
+
+    None when there is nothing to lock here: a server database, a file that is not SQLite
+    (no lock file beside a spreadsheet chosen by mistake), or a folder we may not write to.
+    ``open_database`` then decides as it always does, with its own messages.
+    """
+    path = sqlite_file_for(db_arg)
+    if path is None or (path.is_file() and path.stat().st_size
+                        and not sqlite_files.is_sqlite_file(path)):
+        return None
+    lock = WriterLock(path)
     try:
-        return open_database(db_arg)
+        lock.acquire()
+    except OSError:
+        return None
+    return lock
+
+
+def tell_in_use(exc: DatabaseInUseError) -> None:
+    error(None, TITLE, f"{exc.message}\n\n同一个数据库同一时间只能由一个程序修改。"
+                       "请先关闭另一个窗口（或另一台电脑上的程序），再重新打开。")
+
+
+def open_with_dialogs(db_arg: str | None, lock: WriterLock | None = None) -> Database | None:
+    """The open database, or None when the program should exit (the user has been told why).
+
+    ``lock`` (from ``claim_database``) passes to the Database, or is released on failure.
+    """
+    from app.db import open_database
+
+    try:
+        return open_database(db_arg, lock=lock)
     except DatabaseInUseError as exc:
-        error(None, TITLE, f"{exc.message}\n\n同一个数据库同一时间只能由一个程序修改。"
-                           "请先关闭另一个窗口（或另一台电脑上的程序），再重新打开。")
+        tell_in_use(exc)
     except DatabaseTooNewError as exc:
         error(None, TITLE, f"{exc.message}\n\n这个数据库由更新版本的程序写入，本程序不会改动它。"
                            "请安装最新版本后再打开。")
@@ -34,6 +71,9 @@ def open_with_dialogs(db_arg: str | None) -> Database | None:
 
 def offer_restore(exc: DatabaseDamagedError) -> Database | None:
     """Set the damaged file aside and restore the newest backup that passes its checks."""
+    from app.db import restore, set_aside
+    from app.db.backup import list_backups
+
     path = Path(exc.path) if exc.path else None
     backups = list_backups(path) if path else []
     if path is None or not backups:

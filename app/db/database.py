@@ -89,16 +89,36 @@ def resolve_url(db: str | Path | None = None) -> str:
     return os.environ.get(ENV_URL) or sqlite_url(default_db_path())
 
 
-def open_database(db: str | Path | None = None, *, write: bool = True) -> Database:
-    """Open for use. Writers hold the file's lock for as long as the Database is open."""
+def open_database(db: str | Path | None = None, *, write: bool = True,
+                  lock: WriterLock | None = None) -> Database:
+    """Open for use. Writers hold the file's lock for as long as the Database is open.
+
+    ``lock``: the file's writer lock, already taken by the caller (the window takes it before
+    importing SQLAlchemy). It passes to the Database, or is released if opening fails.
+    """
     url = resolve_url(db)
     path = sqlite_path(url)
+    if lock is not None:
+        return _open_with_lock(path, url, lock)
     if path is None:
         return _open_server(url)
     _refuse_foreign(path)
     lock = WriterLock(path) if write else None
     if lock:
         lock.acquire()
+    return _open_file(path, url, lock)
+
+
+def _open_with_lock(path: Path | None, url: str, lock: WriterLock) -> Database:
+    try:
+        if path is None or lock.db_path != path:
+            raise ValueError(f"the lock is for {lock.db_path}, not for {url}")
+        _refuse_foreign(path)
+        if not lock.held:
+            lock.acquire()
+    except BaseException:
+        lock.release()
+        raise
     return _open_file(path, url, lock)
 
 
