@@ -65,7 +65,7 @@ def test_every_team_follows_the_station_rules(demo: Database) -> None:
             assert len([m for m in team.current() if m.role.in_station_team]) <= 10
             assert 4 <= len(view.support) + len(view.community_liaisons) <= 8
             assert len(view.community_liaisons) == len(view.communities)
-            assert 1 <= len(teams.leader_communities(s, view.leader.person.id)) <= 2
+            assert 1 <= len(teams.leader_communities(s, view.leader.person_id)) <= 2
             assert not any("规定为" in w for w in view.warnings)
 
 

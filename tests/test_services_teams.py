@@ -31,7 +31,7 @@ def test_team_gets_seed_defaults_and_its_leader(db: Database, db_path) -> None:
     db.close()
     with open_database(db_path) as again, again.session() as s:
         view = teams.overview(s, team_id)
-        assert view.leader is not None and view.leader.person.name == "陈志强"
+        assert view.leader is not None and view.leader.name == "陈志强"
         assert view.schedule == "每周二 15:00—18:30"
         assert view.communities == ["石岗村"]
         assert any("专职联络员" in w for w in view.warnings)
@@ -68,12 +68,12 @@ def test_successor_takes_the_place_and_history_stays(db: Database, db_path) -> N
     db.close()
     with open_database(db_path) as again, again.session() as s:
         view = teams.overview(s, team_id, on=date(2026, 7, 1))
-        assert view.leader.person.name == "新组长"
-        assert view.leader.replaces.person.name == "老组长"
-        assert [m.person.name for m in view.former] == ["老组长"]
+        assert view.leader.name == "新组长"
+        assert view.leader.replaces == "老组长"
+        assert [m.name for m in view.former] == ["老组长"]
         assert view.former[0].end_reason == "工作调动"
         before = teams.overview(s, team_id, on=date(2026, 5, 31))
-        assert before.leader.person.name == "老组长"
+        assert before.leader.name == "老组长"
 
 
 def test_leader_cannot_simply_leave(db: Database) -> None:

@@ -92,7 +92,7 @@ def test_team_page_shows_roles_and_former_members(qtbot, db: Database, window: M
     from datetime import date
     with db.session() as s:
         wong_membership = next(m for m in team_service.overview(s, ids["team"]).core)
-        team_service.end_membership(s, wong_membership.id, date.today(), "工作调动")
+        team_service.end_membership(s, wong_membership.membership_id, date.today(), "工作调动")
     window.ctx.data_changed.emit()
     detail = window.directory.teams.detail
     assert detail.fact_labels["town_liaison"].text() == "陈小红"

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="跳过有问题的行，导入其余各行（默认：有任何问题就什么都不导入）")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("export-roster", help="导出可直接打印的名册（.xlsx，三个工作表）")
+    p = sub.add_parser("export-roster", help="导出可直接打印的名册（.xlsx，四个工作表）")
     add_db_option(p)
     p.add_argument("--out", metavar="FILE.xlsx", type=Path, required=True, help="保存到")
     p.set_defaults(handler=cmd_export)

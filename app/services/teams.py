@@ -242,8 +242,42 @@ def schedule_text(team: Team) -> str:
             f"{team.station_start:%H:%M}—{team.station_end:%H:%M}")
 
 
-@dataclass
-class TeamOverview:
+@dataclass(frozen=True)
+class TeamRow:
+    """One line of the team list."""
+
+    id: int
+    name: str
+    leader: str
+    communities: str
+    schedule: str
+    place: str
+    size: int
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """A membership as the team page shows it: plain values, safe after the session closes."""
+
+    membership_id: int
+    person_id: int
+    role: str
+    name: str
+    title: str
+    unit: str
+    phone: str
+    start: date
+    end: date | None = None
+    end_reason: str = ""
+    replaces: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}：{self.name}" + (f"（{self.title}）" if self.title else "")
+
+
+@dataclass(frozen=True)
+class TeamView:
     """Everything the team page shows, as plain values."""
 
     id: int
@@ -253,29 +287,70 @@ class TeamOverview:
     schedule: str
     place: str
     hotline: str
-    leader: Membership | None
-    core: list[Membership]
-    town_liaison: Membership | None
-    support: list[Membership]
-    community_liaisons: list[Membership]
-    former: list[Membership]
-    warnings: list[str]
+    leader: MemberLine | None
+    core: list[MemberLine]
+    town_liaison: MemberLine | None
+    support: list[MemberLine]
+    community_liaisons: list[MemberLine]
+    former: list[MemberLine]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def current(self) -> list[MemberLine]:
+        """Everyone serving now, in the order the page lists them."""
+        one = [m for m in (self.leader, self.town_liaison) if m is not None]
+        return one[:1] + self.core + one[1:] + self.community_liaisons + self.support
 
 
-def overview(session: Session, team_id: int, on: date | None = None) -> TeamOverview:
+def team_rows(session: Session) -> list[TeamRow]:
+    return [_team_row(team) for team in list_teams(session)]
+
+
+def _team_row(team: Team) -> TeamRow:
+    leader = team.leader
+    station = [m for m in team.current() if m.role.in_station_team]
+    return TeamRow(team.id, team.name, leader.name if leader else "（未指定）",
+                   "、".join(c.name for c in team.communities), schedule_text(team),
+                   team.station_place, len(station))
+
+
+def member_line(m: Membership) -> MemberLine:
+    person = m.person
+    unit = " ".join(part for part in (person.unit, person.position) if part)
+    return MemberLine(m.id, person.id, m.role.label, person.name, m.title, unit, person.phone,
+                      m.start_date, m.end_date, m.end_reason,
+                      m.replaces.person.name if m.replaces is not None else "")
+
+
+def overview(session: Session, team_id: int, on: date | None = None) -> TeamView:
+    """The team page for day ``on`` (today by default)."""
     team = get_or_fail(session, Team, team_id, "驻点团队")
 
-    def one(role: MemberRole) -> Membership | None:
+    def one(role: MemberRole) -> MemberLine | None:
         found = team.current(role, on)
-        return found[0] if found else None
+        return member_line(found[0]) if found else None
 
-    return TeamOverview(
+    def lines(role: MemberRole) -> list[MemberLine]:
+        return [member_line(m) for m in team.current(role, on)]
+
+    day = on or date.today()
+    former = sorted((m for m in team.memberships if m.end_date is not None and m.end_date <= day),
+                    key=lambda m: m.end_date or date.min, reverse=True)
+    return TeamView(
         id=team.id, name=team.name, version=team.version,
         communities=[c.name for c in team.communities], schedule=schedule_text(team),
         place=team.station_place, hotline=team.hotline,
-        leader=one(MemberRole.LEADER), core=team.current(MemberRole.CORE, on),
-        town_liaison=one(MemberRole.TOWN_LIAISON), support=team.current(MemberRole.SUPPORT, on),
-        community_liaisons=team.current(MemberRole.COMMUNITY_LIAISON, on),
-        former=sorted((m for m in team.memberships if m.end_date is not None),
-                      key=lambda m: m.end_date or date.min, reverse=True),
-        warnings=team_warnings(session, team))
+        leader=one(MemberRole.LEADER), core=lines(MemberRole.CORE),
+        town_liaison=one(MemberRole.TOWN_LIAISON), support=lines(MemberRole.SUPPORT),
+        community_liaisons=lines(MemberRole.COMMUNITY_LIAISON),
+        former=[member_line(m) for m in former], warnings=team_warnings(session, team))
+
+
+def team_input(session: Session, team_id: int) -> tuple[TeamInput, int]:
+    """What the edit form starts from, and the version it must save against."""
+    team = get_or_fail(session, Team, team_id, "驻点团队")
+    data = TeamInput(name=team.name, community_ids=[c.id for c in team.communities],
+                     station_weekday=team.station_weekday, station_start=team.station_start,
+                     station_end=team.station_end, station_place=team.station_place,
+                     hotline=team.hotline, note=team.note)
+    return data, team.version
