@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.cli import add_db_option
 from app.db import open_database
+from app.errors import DomainError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +29,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.roster import ImportRejected, apply_import
 
     path = args.file.expanduser()
+    if not path.is_file():  # before opening: a typo must not leave a new empty database behind
+        raise DomainError(f"找不到文件“{path}”。")
     with open_database(getattr(args, "db", None)) as db:
         try:
             preview = apply_import(db, path, skip_invalid=args.skip_invalid)

@@ -140,6 +140,8 @@ def _prepare_file(path: Path, url: str, lock: WriterLock | None) -> OpenReport:
     report.created = revision is None
     if not migrate.needs_upgrade(revision):
         return report
+    if lock is None and revision is None:
+        raise DatabaseError(f"找不到数据库文件 {path}（或文件是空的）。")
     if lock is None:
         raise DatabaseError(f"{path} 需要先升级才能读取：请先用本程序打开一次（会自动备份并升级）。")
     path.parent.mkdir(parents=True, exist_ok=True)
