@@ -26,7 +26,9 @@ system_libraries() {
     local missing=()
     for pair in libEGL.so.1:libegl1 libGL.so.1:libgl1 libxkbcommon.so.0:libxkbcommon0 \
                 libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3 \
-                libxcb-cursor.so.0:libxcb-cursor0 libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
+                libxcb-cursor.so.0:libxcb-cursor0 libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
+                libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1 \
+                libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0; do
         ldconfig -p 2>/dev/null | grep -q "${pair%%:*}" || missing+=("${pair##*:}")
     done
     python_has_venv || missing+=("python3-venv")

@@ -44,8 +44,7 @@ def claim_database(db_arg: str | None) -> WriterLock | None:
 
 
 def tell_in_use(exc: DatabaseInUseError) -> None:
-    error(None, TITLE, f"{exc.message}\n\n同一个数据库同一时间只能由一个程序修改。"
-                       "请先关闭另一个窗口（或另一台电脑上的程序），再重新打开。")
+    error(None, TITLE, exc.message)  # the message already says who holds it and what to do
 
 
 def open_with_dialogs(db_arg: str | None, lock: WriterLock | None = None) -> Database | None:
