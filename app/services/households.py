@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import ValidationError
+from app.errors import NotFoundError, ValidationError
 from app.models import Community, Grid, Household, HouseholdKind, HouseholdTag, KeyGroup
 from app.normalize import clean_name, clean_text, normalize_phones, normalize_resident_id
 from app.services.common import check_version, get_or_fail, optional, required
@@ -101,28 +102,62 @@ def _apply(session: Session, household: Household, data: HouseholdInput) -> None
     household.note = optional(clean_text(data.note), "note", "备注", 500)
 
 
-def household_rows(session: Session, community_id: int | None = None,
-                   on: date | None = None) -> list[HouseholdRow]:
-    """The household list in one query (tags folded in), for lists of any size."""
-    day = on or date.today()
+def _row_query(day: date):  # type: ignore[no-untyped-def]
+    """The one query behind the list and a single refreshed row (tags in force on ``day``)."""
     tags = (select(HouseholdTag.household_id,
                    func.aggregate_strings(KeyGroup.name, "、").label("names"))
             .join(KeyGroup).where(HouseholdTag.added_on <= day,
                                   (HouseholdTag.removed_on.is_(None)) | (HouseholdTag.removed_on > day))
             .group_by(HouseholdTag.household_id).subquery())
-    query = (select(Household.id, Community.name, Grid.name, Household.address,
-                    Household.head_name, Household.mobile, Household.landline, Household.size,
-                    Household.kind, tags.c.names)
-             .join(Community, Household.community_id == Community.id)
-             .outerjoin(Grid, Household.grid_id == Grid.id)
-             .outerjoin(tags, tags.c.household_id == Household.id)
-             .where(Household.moved_out_on.is_(None))
-             .order_by(Community.name, Household.id))
+    return (select(Household.id, Community.name, Grid.name, Household.address,
+                   Household.head_name, Household.mobile, Household.landline, Household.size,
+                   Household.kind, tags.c.names)
+            .join(Community, Household.community_id == Community.id)
+            .outerjoin(Grid, Household.grid_id == Grid.id)
+            .outerjoin(tags, tags.c.household_id == Household.id)
+            .where(Household.moved_out_on.is_(None)))
+
+
+def _to_row(r: Any) -> HouseholdRow:
+    return HouseholdRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or r[6], r[7], r[8].label,
+                        r[9] or "")
+
+
+def household_rows(session: Session, community_id: int | None = None,
+                   on: date | None = None) -> list[HouseholdRow]:
+    """The household list in one query (tags folded in), for lists of any size."""
+    query = _row_query(on or date.today()).order_by(Community.name, Household.id)
     if community_id is not None:
         query = query.where(Household.community_id == community_id)
-    return [HouseholdRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or r[6], r[7], r[8].label,
-                         r[9] or "")
-            for r in session.execute(query)]
+    return [_to_row(r) for r in session.execute(query)]
+
+
+def household_row(session: Session, household_id: int, on: date | None = None) -> HouseholdRow:
+    """One line of the list, fresh after a save, so the window need not reload every row."""
+    found = session.execute(_row_query(on or date.today())
+                            .where(Household.id == household_id)).first()
+    if found is None:
+        raise NotFoundError(f"找不到这个住户（编号 {household_id}），可能已被删除或已迁出。")
+    return _to_row(found)
+
+
+def household_input(session: Session, household_id: int) -> tuple[HouseholdInput, int]:
+    """What the edit form starts from, and the version it must still find when saving."""
+    h = get_or_fail(session, Household, household_id, "住户")
+    phones = "，".join(p for p in (h.mobile, h.landline) if p)
+    data = HouseholdInput(community_id=h.community_id, address=h.address, head_name=h.head_name,
+                          phones=phones, size=h.size, kind=h.kind, grid_id=h.grid_id,
+                          head_resident_id=h.head_resident_id or "", note=h.note)
+    return data, h.version
+
+
+def key_group_names(session: Session) -> list[str]:
+    return list(session.scalars(select(KeyGroup.name).order_by(KeyGroup.sort_order, KeyGroup.id)))
+
+
+def current_tag_names(session: Session, household_id: int, on: date | None = None) -> list[str]:
+    household = get_or_fail(session, Household, household_id, "住户")
+    return [g.name for g in household.current_tags(on)]
 
 
 def tag_household(session: Session, household_id: int, group_name: str, on: date, reason: str
@@ -139,3 +174,19 @@ def tag_household(session: Session, household_id: int, group_name: str, on: date
     session.add(tag)
     session.flush()
     return tag
+
+
+def untag_household(session: Session, household_id: int, group_name: str, on: date, reason: str
+                    ) -> HouseholdTag | None:
+    """End the open tag on ``on``; the row stays as history. None when it was not tagged."""
+    household = get_or_fail(session, Household, household_id, "住户")
+    name = clean_text(group_name)
+    current = next((t for t in household.tags
+                    if t.key_group.name == name and t.removed_on is None), None)
+    if current is None:
+        return None
+    if on < current.added_on:
+        raise ValidationError(f"“{name}”是 {current.added_on} 加入的，移除日期不能更早", "tag_date")
+    current.removed_on, current.removed_reason = on, clean_text(reason)
+    session.flush()
+    return current

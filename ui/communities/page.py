@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.db import Database
 from app.models import CommunityKind
 from app.services import communities as community_service
 from app.services.communities import CommunityInput
+from ui.communities.grids import GridPanel
 from ui.communities.rows import CommunityRow, community_rows
 from ui.context import AppContext
 from ui.widgets.form import FormDialog
@@ -19,6 +20,7 @@ COLUMNS: list[Column[CommunityRow]] = [
     Column("名称", lambda r: r.name, width=140),
     Column("类型", lambda r: r.kind, width=60),
     Column("办公地点", lambda r: r.office_address, width=220),
+    Column("网格", lambda r: r.grids, width=160),
     Column("驻点团队", lambda r: r.teams, width=200),
     Column("备注", lambda r: r.note),
 ]
@@ -37,6 +39,16 @@ class CommunityDialog(FormDialog):
         self.address = self.add_field("office_address", "办公地点",
                                       line_edit(row.office_address if row else "", "", "office_address"))
         self.note = self.add_field("note", "备注", line_edit(row.note if row else "", "", "note"))
+        self.grids_changed = False
+        self.grids: GridPanel | None = None
+        if row is None:
+            self.add_field("grids", "网格", QLabel("保存后，再次打开即可添加网格。"))
+        else:
+            self.grids = self.add_field("grids", "网格", GridPanel(db, row.id))
+            self.grids.changed.connect(self._grids_changed)
+
+    def _grids_changed(self) -> None:
+        self.grids_changed = True
 
     def save(self) -> int:
         data = CommunityInput(self.name.text(), self.kind.currentData(), self.address.text(),
@@ -66,5 +78,9 @@ class CommunitiesPage(ListPage):
 
     def edit_community(self) -> None:
         row = self.selected()
-        if row is not None and CommunityDialog(self.ctx.db, row, self).exec():
+        if row is None:
+            return
+        dialog = CommunityDialog(self.ctx.db, row, self)
+        # grid changes are saved as they are made, so they count even when 取消 closes the form
+        if dialog.exec() or dialog.grids_changed:
             self.ctx.data_changed.emit()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.services import teams as team_service
-from app.services.communities import list_communities
+from app.services.communities import list_communities, list_grids
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class CommunityRow:
     kind: str
     kind_code: str
     office_address: str
+    grids: str
     teams: str
     note: str
 
@@ -28,9 +29,16 @@ def community_rows(session: Session) -> list[CommunityRow]:
         for link in team.community_links:
             serving.setdefault(link.community_id, []).append(team.name)
     return [CommunityRow(c.id, c.version, c.name, c.kind.label, c.kind.value, c.office_address,
+                         "、".join(g.name for g in sorted(c.grids, key=lambda g: g.id)),
                          "、".join(serving.get(c.id, [])), c.note)
             for c in list_communities(session)]
 
 
 def community_choices(session: Session) -> list[tuple[str, int]]:
     return [(c.name, c.id) for c in list_communities(session)]
+
+
+def grid_choices(session: Session) -> dict[int, list[tuple[str, int]]]:
+    """Each community's grids, for pickers that follow the chosen community."""
+    return {c.id: [(g.name, g.id) for g in list_grids(session, c.id)]
+            for c in list_communities(session)}

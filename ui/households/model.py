@@ -38,6 +38,8 @@ class HouseholdModel(QAbstractTableModel):
         self._keys: list[str] = []
         self._visible: list[int] = []
         self._needle = ""
+        self._where: dict[int, int] = {}   # household id -> row number
+        self._sorted: tuple[int, bool] | None = None  # column, descending
         self._getters = [attrgetter(field) for _, field in COLUMNS]
 
     # -- data in -----------------------------------------------------------------------------
@@ -45,6 +47,7 @@ class HouseholdModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._keys = [search_key(r) for r in self._rows]
+        self._where = {r.id: i for i, r in enumerate(self._rows)}
         self._set_order(list(range(len(self._rows))))
         self._visible = self._matching(self._needle, self._order, self._ordered_keys)
         self.endResetModel()
@@ -72,10 +75,84 @@ class HouseholdModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        return len(self._rows)
+        return len(self._order)
 
     def row_at(self, visible_row: int) -> HouseholdRow:
         return self._rows[self._visible[visible_row]]
+
+    # -- one row after a save ----------------------------------------------------------------
+    # Lists are never mutated in place: while the view may still read the old ones, each
+    # change builds new lists and swaps them in between the begin/end calls Qt expects.
+    def put_row(self, row: HouseholdRow) -> int | None:
+        """Insert or replace one household; its visible row number, None when filtered out."""
+        i = self._where.get(row.id)
+        if i is None:
+            i = self._append(row)
+        else:
+            self._rows[i] = row
+            self._keys[i] = search_key(row)
+            self._ordered_keys = [self._keys[j] for j in self._order]
+        return self._show(i)
+
+    def drop_row(self, household_id: int) -> None:
+        """A household that no longer belongs in this list (moved to another community)."""
+        i = self._where.pop(household_id, None)
+        if i is None:
+            return
+        old = self.visible_row_of_index(i)
+        self._set_order([j for j in self._order if j != i])  # its stale row stays unreferenced
+        new_visible = self._matching(self._needle, self._order, self._ordered_keys)
+        if old is None:
+            self._visible = new_visible
+            return
+        self.beginRemoveRows(QModelIndex(), old, old)
+        self._visible = new_visible
+        self.endRemoveRows()
+
+    def visible_row_of(self, household_id: int) -> int | None:
+        i = self._where.get(household_id)
+        return None if i is None else self.visible_row_of_index(i)
+
+    def _append(self, row: HouseholdRow) -> int:
+        i = len(self._rows)
+        self._rows = [*self._rows, row]
+        self._keys = [*self._keys, search_key(row)]
+        self._where[row.id] = i
+        at = self._order_position(row)
+        self._set_order(self._order[:at] + [i] + self._order[at:])
+        return i
+
+    def _order_position(self, row: HouseholdRow) -> int:
+        if self._sorted is None:
+            return len(self._order)
+        column, descending = self._sorted
+        get, rows, value = self._getters[column], self._rows, self._getters[column](row)
+        after = (lambda v: v < value) if descending else (lambda v: v > value)
+        return next((p for p, j in enumerate(self._order) if after(get(rows[j]))), len(self._order))
+
+    def _show(self, i: int) -> int | None:
+        """Bring the visible rows in line after row ``i`` changed; only ``i`` may move."""
+        old = self.visible_row_of_index(i)
+        new_visible = self._matching(self._needle, self._order, self._ordered_keys)
+        new = self.visible_row_of_index(i, new_visible)
+        if old is not None and new is not None:
+            self._visible = new_visible
+            self.dataChanged.emit(self.index(new, 0), self.index(new, len(COLUMNS) - 1))
+        elif old is not None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+            self._visible = new_visible
+            self.endRemoveRows()
+        elif new is not None:
+            self.beginInsertRows(QModelIndex(), new, new)
+            self._visible = new_visible
+            self.endInsertRows()
+        return new
+
+    def visible_row_of_index(self, i: int, visible: list[int] | None = None) -> int | None:
+        try:
+            return (self._visible if visible is None else visible).index(i)
+        except ValueError:
+            return None
 
     # -- Qt model ------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -110,8 +187,9 @@ class HouseholdModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         self.beginResetModel()
+        self._sorted = (column, order == Qt.SortOrder.DescendingOrder)
         get, rows = self._getters[column], self._rows
-        new_order = sorted(range(len(rows)), key=lambda i: get(rows[i]),
+        new_order = sorted(self._order, key=lambda i: get(rows[i]),
                            reverse=order == Qt.SortOrder.DescendingOrder)
         self._set_order(new_order)
         self._visible = self._matching(self._needle, self._order, self._ordered_keys)

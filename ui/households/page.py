@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.db import Database
-from app.services.households import HouseholdRow, household_rows
+from app.errors import DomainError
+from app.services.households import HouseholdInput, HouseholdRow, household_row, household_rows
 from ui import tasks
 from ui.communities.rows import community_choices
 from ui.context import AppContext
-from ui.households.model import WIDTHS, HouseholdModel
+from ui.households.dialog import (HouseholdChoices, HouseholdDialog, HouseholdStart,
+                                  household_choices, household_start)
+from ui.households.model import ROW_ROLE, WIDTHS, HouseholdModel
 from ui.widgets.inputs import line_edit
 from ui.widgets.messages import error
 from ui.widgets.table import make_table_view
@@ -35,6 +38,7 @@ class HouseholdsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.loaded = False
+        self._own_save = False  # the page refreshes its own row; no reload of every row
         self._generation = 0
         self.model = HouseholdModel(self)
         self.community = QComboBox()
@@ -51,12 +55,22 @@ class HouseholdsPage(QWidget):
             self.table.setColumnWidth(i, width)
         self.count = QLabel("尚未加载")
         self.count.setObjectName("countLabel")
+        self.new_button = self._button("household_new", "新增住户", self.new_household)
+        self.new_button.setProperty("primary", True)
+        self.edit_button = self._button("household_edit", "编辑", self.edit_household)
+        self.table.doubleClicked.connect(lambda _index: self.edit_household())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, self.edit_household,
+                      context=Qt.ShortcutContext.WidgetShortcut)
         self._layout()
         self.community.currentIndexChanged.connect(lambda _i: self.load())
         ctx.data_changed.connect(self._data_changed)
 
     def _layout(self) -> None:
         top = QHBoxLayout()
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        top.addSpacing(12)
         top.addWidget(QLabel("村（社区）"))
         top.addWidget(self.community)
         top.addSpacing(12)
@@ -83,8 +97,14 @@ class HouseholdsPage(QWidget):
             self.fill_communities()
             self.load()
 
+    def _button(self, key: str, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(key)
+        button.clicked.connect(slot)
+        return button
+
     def _data_changed(self) -> None:
-        if self.loaded:
+        if self.loaded and not self._own_save:
             self.fill_communities()
             self.load()
 
@@ -114,3 +134,53 @@ class HouseholdsPage(QWidget):
     def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         self.count.setText(f"显示 {shown:,} / 共 {total:,} 户" if shown != total else f"共 {total:,} 户")
+
+    # -- add and edit --------------------------------------------------------------------------
+    def selected(self) -> HouseholdRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def new_household(self) -> None:
+        with self.ctx.db.session() as s:
+            choices = household_choices(s)
+        first = choices.communities[0][1] if choices.communities else 0
+        community = self.community.currentData() or first
+        self._open(choices, HouseholdStart(HouseholdInput(community, "", "")))
+
+    def edit_household(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            with self.ctx.db.session() as s:
+                choices, start = household_choices(s), household_start(s, row.id)
+        except DomainError as exc:
+            error(self, "编辑住户", exc.message)
+            return
+        self._open(choices, start)
+
+    def _open(self, choices: HouseholdChoices, start: HouseholdStart) -> None:
+        dialog = HouseholdDialog(self.ctx.db, choices, start, self)
+        if dialog.exec():
+            self.show_saved(dialog.result_value)
+
+    def show_saved(self, household_id: int) -> None:
+        """Refresh the one saved row in place, keep the filter, select it, tell the others."""
+        with self.ctx.db.session() as s:
+            row = household_row(s, household_id)
+        if self.community.currentData() in (None, self._community_id_of(row)):
+            at = self.model.put_row(row)
+            if at is not None:
+                self.table.selectRow(at)
+                self.table.scrollTo(self.model.index(at, 0))
+        else:
+            self.model.drop_row(household_id)
+        self.update_count()
+        self._own_save = True
+        try:
+            self.ctx.data_changed.emit()
+        finally:
+            self._own_save = False
+
+    def _community_id_of(self, row: HouseholdRow) -> Any:
+        return self.community.itemData(self.community.findText(row.community))
