@@ -40,7 +40,7 @@ def _save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def render(db_copy: Path, folder: Path) -> None:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     import app.roster as roster
@@ -63,9 +63,12 @@ def render(db_copy: Path, folder: Path) -> None:
     window.show()
 
     def settle(ms: int = 400) -> None:
+        # A local loop: QApplication.quit() would close the window (Qt 6), hiding what we grab.
         tasks.wait_all()
-        QTimer.singleShot(ms, app.quit)
-        app.exec()
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+        tasks.wait_all()
 
     settle()
     tabs = window.directory
@@ -88,6 +91,7 @@ def render(db_copy: Path, folder: Path) -> None:
     settle()
     _save(form, "team-form.png")
     form.reject()
+    _household_form(db, window, settle)
     book = _problem_workbook(folder)
     with db.new_session() as s:
         preview = roster.preview_import(s, book)
@@ -100,6 +104,20 @@ def render(db_copy: Path, folder: Path) -> None:
     window.close()
     tasks.wait_all()
     db.close()
+
+
+def _household_form(db, window, settle) -> None:
+    from app.services.households import household_rows
+    from ui.households.dialog import HouseholdDialog, household_choices, household_start
+
+    with db.session() as s:
+        tagged = next(r for r in household_rows(s) if r.key_groups and r.grid)
+        choices, start = household_choices(s), household_start(s, tagged.id)
+    form = HouseholdDialog(db, choices, start, parent=window)
+    form.show()
+    settle()
+    _save(form, "household-form.png")
+    form.reject()
 
 
 def main() -> int:
