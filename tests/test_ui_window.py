@@ -78,8 +78,9 @@ def test_household_model_filters_sorts_and_passes_the_model_tester(qtmodeltester
     assert [model.row_at(r).head_name for r in range(model.rowCount())] == ["Li Lei"]
     model.set_filter("")
     model.sort(3, Qt.SortOrder.DescendingOrder)
-    assert [model.index(r, 3).data() for r in range(3)] == sorted(["张三", "Li Lei", "王五"],
-                                                                   reverse=True)
+    # Pinyin order, as a clerk expects: descending puts zhang before wang (code points would not).
+    shown = [model.index(r, 3).data() for r in range(3)]
+    assert sorted(shown) == sorted(["张三", "Li Lei", "王五"]) and shown.index("张三") < shown.index("王五")
     model.set_filter("石岗村2号")
     assert model.rowCount() == 1 and model.row_at(0).head_name == "王五"
     qtmodeltester.check(model)
@@ -126,3 +127,19 @@ def test_worker_reports_none_and_errors_back_to_the_ui_thread(qtbot) -> None:
     assert results.count(None) == 20
     assert isinstance(results[-1], ZeroDivisionError) or any(
         isinstance(r, ZeroDivisionError) for r in results)
+
+
+def test_lists_sort_chinese_names_in_pinyin_order(qtbot) -> None:
+    from PySide6.QtCore import QStringListModel
+
+    from ui.widgets.collation import sort_key
+    from ui.widgets.table import SearchProxy
+
+    names = ["周强", "陈伟", "黄颖雪", "阿强", "李明"]
+    assert sorted(names, key=sort_key) == ["阿强", "陈伟", "黄颖雪", "李明", "周强"]
+    assert sorted(["二巷10号", "二巷2号"], key=sort_key) == ["二巷2号", "二巷10号"]
+    source = QStringListModel(names)
+    proxy = SearchProxy(source)
+    proxy.setSortRole(0)
+    proxy.sort(0)
+    assert [proxy.index(i, 0).data() for i in range(proxy.rowCount())] == sorted(names, key=sort_key)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.services.households import HouseholdRow
+from ui.widgets.collation import sort_key
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,6 +30,10 @@ def search_key(row: HouseholdRow) -> str:
     return f"{row.head_name}\x1f{row.address}\x1f{row.phone}".lower()
 
 
+def _collated(get: Any) -> Any:
+    return lambda row: sort_key(get(row))
+
+
 class HouseholdModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -41,6 +46,7 @@ class HouseholdModel(QAbstractTableModel):
         self._where: dict[int, int] = {}   # household id -> row number
         self._sorted: tuple[int, bool] | None = None  # column, descending
         self._getters = [attrgetter(field) for _, field in COLUMNS]
+        self._sort_keys = [_collated(get) for get in self._getters]
 
     # -- data in -----------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[HouseholdRow]) -> None:
@@ -126,7 +132,7 @@ class HouseholdModel(QAbstractTableModel):
         if self._sorted is None:
             return len(self._order)
         column, descending = self._sorted
-        get, rows, value = self._getters[column], self._rows, self._getters[column](row)
+        get, rows, value = self._sort_keys[column], self._rows, self._sort_keys[column](row)
         after = (lambda v: v < value) if descending else (lambda v: v > value)
         return next((p for p, j in enumerate(self._order) if after(get(rows[j]))), len(self._order))
 
@@ -188,7 +194,7 @@ class HouseholdModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._sorted = (column, order == Qt.SortOrder.DescendingOrder)
-        get, rows = self._getters[column], self._rows
+        get, rows = self._sort_keys[column], self._rows
         new_order = sorted(self._order, key=lambda i: get(rows[i]),
                            reverse=order == Qt.SortOrder.DescendingOrder)
         self._set_order(new_order)

@@ -10,6 +10,8 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIn
                             QSortFilterProxyModel, Qt)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ui.widgets.collation import less_than
+
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -80,7 +82,11 @@ class SearchProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(-1)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortRole(SORT_ROLE)
-        self.setSortLocaleAware(True)
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 - Qt's name
+        # Lists behind this proxy are small (teams, people): a Python compare per step is cheap.
+        role = self.sortRole()
+        return less_than(left.data(role), right.data(role))
 
 
 def make_table_view(model: Any, parent: QWidget | None = None) -> QTableView:
