@@ -1,4 +1,8 @@
-"""Shared fixtures: every test gets its own data directory and a fresh database file."""
+"""Shared fixtures: every test gets its own data directory and a fresh database.
+
+The database is a file by default; with ``ZHILIAN_TEST_DB_URL`` (see test.sh) it is a fresh
+PostgreSQL database per test, and tests marked ``sqlite_only`` are skipped.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,34 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.db import Database, open_database  # noqa: E402
+from app.db import Database  # noqa: E402
+from tests.databases import SERVER, open_test_database  # noqa: E402
+
+SQLITE_ONLY_REASON = "测的是 SQLite 数据库文件本身（锁、WAL、备份、损坏），PostgreSQL 模式下不适用"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVER is None:
+        return
+    skip = pytest.mark.skip(reason=SQLITE_ONLY_REASON)
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if SERVER is not None:
+        SERVER.drop_all()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("ZHILIAN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ZHILIAN_DB_URL", raising=False)
+    made_before = len(SERVER.created) if SERVER else 0
+    yield
+    if SERVER is not None:
+        SERVER.drop_since(made_before)  # the test's own server databases
 
 
 @pytest.fixture
@@ -26,6 +51,6 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
+    database = open_test_database(db_path)
     yield database
     database.close()

@@ -13,6 +13,8 @@ from app.db import backup as backups
 from app.models import Person
 from app.services import people
 
+pytestmark = pytest.mark.sqlite_only  # backup, restore and check work on SQLite files
+
 
 def add_person(db: Database, name: str) -> None:
     with db.session() as s:

@@ -18,6 +18,8 @@ from app.models import Household, Person
 from app.paths import backup_dir_for
 from app.services import communities, households, people
 
+pytestmark = pytest.mark.sqlite_only  # about SQLite files: locks, WAL, backups, damage
+
 
 def add_people(db: Database, *names: str) -> None:
     with db.session() as s:

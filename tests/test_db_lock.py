@@ -19,6 +19,8 @@ from app.errors import DatabaseInUseError
 from app.models import Person
 from app.services import people
 
+pytestmark = pytest.mark.sqlite_only  # about SQLite files: locks, WAL, backups, damage
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # The other copy of the program: opens the file for writing, commits one person (left in the

@@ -22,6 +22,8 @@ from app.errors import DatabaseError, DatabaseTooNewError
 from app.models import Base, Household, Person, Team
 from app.services import communities, households, people, teams
 
+pytestmark = pytest.mark.sqlite_only  # about SQLite files: locks, WAL, backups, damage
+
 UPGRADE_OK = '''
 from alembic import op
 import sqlalchemy as sa

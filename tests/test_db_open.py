@@ -16,6 +16,8 @@ from app.errors import DatabaseDamagedError
 from app.models import Community, Household, Person
 from app.services import communities, households, people
 
+pytestmark = pytest.mark.sqlite_only  # about SQLite files: locks, WAL, backups, damage
+
 
 def test_every_connection_is_set_up_safely(db: Database) -> None:
     with db.engine.connect() as conn:

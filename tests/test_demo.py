@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from app import cli
 from app import demo as demo_module
-from app.db import Database, open_database, sqlite_files
+from app.db import Database, sqlite_files
 from app.demo import DemoContext, build_demo
 from app.errors import DomainError, ValidationError
 from app.models import (Community, CommunityKind, Gender, Grid, Household, HouseholdKind,
                         HouseholdTag, MemberRole, Membership, Person)
 from app.normalize import normalize_phone, normalize_resident_id
 from app.services import communities, households, teams
+from tests.databases import db_target, open_test_database
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-\d{7,8}$")
@@ -28,14 +29,14 @@ LANDLINE = re.compile(r"^0\d{2,3}-\d{7,8}$")
 @pytest.fixture(scope="module")
 def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with open_database(path) as db:
+    with open_test_database(path) as db:
         build_demo(db, "small", seed=11)
     return path
 
 
 @pytest.fixture
 def demo(demo_path: Path) -> Iterator[Database]:
-    with open_database(demo_path) as db:
+    with open_test_database(demo_path) as db:
         yield db
 
 
@@ -144,12 +145,13 @@ def test_key_group_tags_have_history(demo: Database) -> None:
     assert all(t.removed_on > t.added_on and t.removed_reason for t in removed)
 
 
+@pytest.mark.sqlite_only
 def test_database_passes_the_full_integrity_check(demo_path: Path) -> None:
     assert sqlite_files.check(demo_path, full=True) == []
 
 
 def names_and_addresses(path: Path) -> list[tuple[str, str]]:
-    with open_database(path) as db, db.session() as s:
+    with open_test_database(path) as db, db.session() as s:
         rows = s.execute(select(Household.address, Household.head_name).order_by(Household.id))
         people = s.execute(select(Person.name, Person.mobile).order_by(Person.id))
         return [tuple(r) for r in rows] + [tuple(p) for p in people]
@@ -158,7 +160,7 @@ def names_and_addresses(path: Path) -> list[tuple[str, str]]:
 def test_same_seed_builds_the_same_town(demo_path: Path, tmp_path: Path) -> None:
     again, other = tmp_path / "again.db", tmp_path / "other.db"
     for path, seed in ((again, 11), (other, 12)):
-        with open_database(path) as db:
+        with open_test_database(path) as db:
             build_demo(db, "small", seed=seed)
     assert names_and_addresses(again) == names_and_addresses(demo_path)
     assert names_and_addresses(other) != names_and_addresses(demo_path)
@@ -192,8 +194,8 @@ def test_unknown_size_is_refused(db: Database) -> None:
 def test_command_prints_counts_and_refuses_a_second_run(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "cli.db"
-    assert cli.main(["demo", "--db", str(path), "--seed", "5"]) == 0
+    assert cli.main(["demo", "--db", db_target(path), "--seed", "5"]) == 0
     out = capsys.readouterr().out
     assert "住户 5000 户" in out and "驻点团队 8 个" in out and "用时" in out
-    assert cli.main(["demo", "--db", str(path)]) == 1
+    assert cli.main(["demo", "--db", db_target(path)]) == 1
     assert "demo 只写入新的空数据库" in capsys.readouterr().err

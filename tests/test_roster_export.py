@@ -10,12 +10,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.cli import main as cli_main
-from app.db import Database, open_database
+from app.db import Database
 from app.models import Household, Membership, Person, PersonCategory, Team
 from app.roster import apply_import, export_roster
 from app.services import people, teams
 from app.services import settings as settings_service
 from roster_files import ID_CHEN, MEMBER_HEADER, good_rows, member, resident_id, write_book
+from tests.databases import db_target, open_test_database
 
 
 def seeded(db: Database, tmp_path: Path) -> None:
@@ -80,7 +81,7 @@ def test_round_trip_into_a_fresh_database(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "导出.xlsx"
     with db.session() as s:
         export_roster(s, out)
-    with open_database(tmp_path / "fresh.db") as fresh:
+    with open_test_database(tmp_path / "fresh.db") as fresh:
         result = apply_import(fresh, out)
         assert result.problems == []
         assert snapshot(fresh) == snapshot(db)
@@ -94,7 +95,7 @@ def test_export_command(db: Database, db_path: Path, tmp_path: Path,
     seeded(db, tmp_path)
     db.close()
     out = tmp_path / "cli.xlsx"
-    assert cli_main(["export-roster", "--db", str(db_path), "--out", str(out)]) == 0
+    assert cli_main(["export-roster", "--db", db_target(db_path), "--out", str(out)]) == 0
     assert "已导出名册" in capsys.readouterr().out
     assert load_workbook(out, read_only=True)["住户"].max_row == 5
 
@@ -142,7 +143,7 @@ def test_people_in_no_team_survive_the_round_trip(db: Database, tmp_path: Path) 
         export_roster(s, out)
     listed = [row[0] for row in load_workbook(out)["人员名册"].iter_rows(min_row=3, values_only=True)]
     assert listed == ["镇领导戊", "黄丽", "委员甲", "网格员乙", "志愿者丁", "志愿者丙"]  # by 人员类别
-    with open_database(tmp_path / "fresh.db") as fresh:
+    with open_test_database(tmp_path / "fresh.db") as fresh:
         result = apply_import(fresh, out)
         assert result.problems == []
         assert active_people(fresh) == active_people(db)

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.db import Database, open_database
+from app.db import Database
 from app.errors import DomainError
 from app.models import Household, MemberRole, Membership, Person, Team
 from app.roster import ImportRejected, apply_import
 from app.roster.reader import read_workbook
 from roster_files import ID_CHEN, MEMBER_HEADER, member, write_book
+from tests.databases import open_test_database
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -126,7 +127,7 @@ def test_hand_made_workbook_imports(db: Database, db_path: Path, tmp_path: Path,
     assert result.problems == []
     assert (result.teams_new, result.people_new, result.memberships_new) == (1, 3, 3)
     db.close()
-    with open_database(db_path) as again, again.session() as s:
+    with open_test_database(db_path) as again, again.session() as s:
         people = {p.name: p for p in s.scalars(select(Person))}
         assert people["陈志强"].mobile == "13800000001" and people["陈志强"].resident_id == ID_CHEN
         assert people["李明"].mobile == "13800000003"
@@ -217,6 +218,6 @@ def test_a_household_file_from_shared_strings_keeps_numeric_sizes(db: Database, 
     result = apply_import(db, path)
     assert result.households_new == 1 and result.problems == []
     db.close()
-    with open_database(db_path) as again, again.session() as s:
+    with open_test_database(db_path) as again, again.session() as s:
         household = s.scalars(select(Household)).one()
         assert (household.address, household.head_name, household.size) == ("石岗村1号", "张大山", 4)

@@ -67,3 +67,14 @@ def test_community_kind_follows_its_name(db: Database) -> None:
         kinds = {n: communities.ensure_community(s, n).kind.label
                  for n in ("石岗村", "新围社区", "沙富联社")}
     assert kinds == {"石岗村": "村", "新围社区": "社区", "沙富联社": "联社"}
+
+
+def test_search_ignores_the_case_of_latin_letters(db: Database) -> None:
+    # SQLite's LIKE ignores ASCII case and PostgreSQL's does not; the search must not differ.
+    with db.session() as s:
+        people.create_person(s, people.PersonInput("陈工", unit="ABC物业公司", position="IT专员"))
+        people.create_person(s, people.PersonInput("李工", unit="镇农业办"))
+    with db.session() as s:
+        assert [p.name for p in people.search_people(s, "abc")] == ["陈工"]
+        assert [p.name for p in people.search_people(s, "it专")] == ["陈工"]
+        assert [p.name for p in people.search_people(s, "ABC物业")] == ["陈工"]

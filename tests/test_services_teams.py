@@ -6,10 +6,11 @@ from datetime import date, time
 
 import pytest
 
-from app.db import Database, open_database
+from app.db import Database
 from app.errors import DomainError, ValidationError
 from app.models import MemberRole, PersonCategory
 from app.services import communities, people, teams
+from tests.databases import open_test_database
 
 D0 = date(2026, 1, 5)
 
@@ -29,7 +30,7 @@ def test_team_gets_seed_defaults_and_its_leader(db: Database, db_path) -> None:
         saved = new_team(s, "石岗村驻点团队", ["石岗村"], person(s, "陈志强", "13800000001"))
         team_id = saved.team.id
     db.close()
-    with open_database(db_path) as again, again.session() as s:
+    with open_test_database(db_path) as again, again.session() as s:
         view = teams.overview(s, team_id)
         assert view.leader is not None and view.leader.name == "陈志强"
         assert view.schedule == "每周二 15:00—18:30"
@@ -66,7 +67,7 @@ def test_successor_takes_the_place_and_history_stays(db: Database, db_path) -> N
         team_id, old_id = team.id, team.current(MemberRole.LEADER)[0].id
         teams.replace_member(s, old_id, person(s, "新组长"), date(2026, 6, 1), "工作调动")
     db.close()
-    with open_database(db_path) as again, again.session() as s:
+    with open_test_database(db_path) as again, again.session() as s:
         view = teams.overview(s, team_id, on=date(2026, 7, 1))
         assert view.leader.name == "新组长"
         assert view.leader.replaces == "老组长"

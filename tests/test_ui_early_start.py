@@ -20,6 +20,8 @@ from tests.ui_support import seed_town
 from ui import startup
 from ui.main_window import OPENING, MainWindow
 
+pytestmark = pytest.mark.sqlite_only  # finds and locks the file before SQLAlchemy is imported
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

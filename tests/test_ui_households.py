@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
 
-from app.db import Database, open_database
+from app.db import Database
 from app.models import Household, HouseholdTag
 from app.services import communities, households
 from app.services.households import HouseholdRow
+from tests.databases import open_test_database
 from tests.ui_support import seed_town, type_text
 from ui import tasks
 from ui.context import AppContext
@@ -97,7 +98,7 @@ def test_add_household_through_the_form_then_find_it(qtbot, db: Database, db_pat
     assert page.model.index(0, 3).data() == "梁伯"
     window.close()
     db.close()
-    with open_database(db_path) as reopened, reopened.session() as s:
+    with open_test_database(db_path) as reopened, reopened.session() as s:
         saved = s.scalar(select(Household).where(Household.head_name == "梁伯"))
         assert saved is not None and saved.mobile == "13822223333"
         assert saved.head_resident_id == "44070219800101018X" and saved.grid.name == "第二网格"

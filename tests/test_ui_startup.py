@@ -16,6 +16,8 @@ from ui import backup_actions, startup, tasks
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
+pytestmark = pytest.mark.sqlite_only  # backups, restores and damaged files are SQLite files
+
 
 def people_shown(window: MainWindow) -> list[str]:
     window.show_area("团队与人员")

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 
-from app.db import Database, open_database
+from app.db import Database
 from app.services import teams as team_service
+from tests.databases import open_test_database
 from tests.ui_support import seed_town, type_text
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -62,7 +63,7 @@ def test_create_team_through_form_is_listed_and_saved(qtbot, db: Database, db_pa
     assert page.detail.fact_labels["leader"].text().startswith("黄志强")
     window.close()
     db.close()
-    with open_database(db_path) as reopened, reopened.session() as s:
+    with open_test_database(db_path) as reopened, reopened.session() as s:
         team = team_service.find_team(s, "新围社区驻点团队")
         assert team is not None and team.leader is not None and team.leader.name == "黄志强"
         assert team.station_place == "党群服务中心"

@@ -90,7 +90,7 @@ def test_status_bar_counts_follow_changes(qtbot, db: Database, window: MainWindo
     seed_town(db)
     window.ctx.data_changed.emit()
     qtbot.waitUntil(lambda: window.counts_label.text() == "社区 2  团队 1  人员 4  住户 3")
-    assert str(db.path) in window.db_label.text()
+    assert db.display_name in window.db_label.text()
 
 
 def test_settings_form_saves_and_shows_errors_beside_fields(qtbot, db: Database,
@@ -110,6 +110,7 @@ def test_settings_form_saves_and_shows_errors_beside_fields(qtbot, db: Database,
         assert (settings.town_name, settings.station_end) == ("赤溪镇", time(18, 0))
 
 
+@pytest.mark.sqlite_only
 def test_backup_now_lists_the_new_backup(qtbot, db: Database, window: MainWindow) -> None:
     seed_town(db)
     page = window.settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError, ValidationError
@@ -103,9 +103,10 @@ def search_people(session: Session, text: str = "", *, include_retired: bool = F
         query = query.where(Person.retired_on.is_(None))
     text = clean_text(text)
     if text:
-        like = f"%{text}%"
-        query = query.where(or_(Person.name.like(like), Person.unit.like(like),
-                                Person.position.like(like), Person.mobile.like(like)))
+        # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        like = f"%{text.lower()}%"
+        query = query.where(or_(*(func.lower(column).like(like) for column in
+                                  (Person.name, Person.unit, Person.position, Person.mobile))))
     return list(session.scalars(query))
 
 
