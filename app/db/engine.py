@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from app.db.errors import translate
 from app.models import DataRevision
 
 BUSY_TIMEOUT_MS = 5000
@@ -75,8 +76,11 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        known = translate(exc)
+        if known is not None:
+            raise known from exc
         raise
     finally:
         session.close()
