@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from app.db import open_database
-from app.errors import DatabaseInUseError
+from app.errors import DatabaseError, DatabaseInUseError
 from app.models import Person
 from app.services import people
 
@@ -67,7 +66,7 @@ def test_reader_works_while_a_writer_holds_the_lock(holder: subprocess.Popen[str
     with open_database(db_path, write=False) as db:
         with db.session() as s:
             assert s.scalars(select(Person.name)).all() == ["张三"]
-        with pytest.raises(OperationalError, match="readonly"):  # a reader cannot write behind the lock
+        with pytest.raises(DatabaseError, match="只读"):  # a reader cannot write behind the lock
             with db.session() as s:
                 people.create_person(s, people.PersonInput(name="李四"))
         assert db.backup("manual").exists()
