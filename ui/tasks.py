@@ -95,12 +95,18 @@ def run_with_progress(parent: QWidget, label: str, work: Work,
 
     def close_then(callback: Callable[[Any], None]) -> Callable[[Any], None]:
         def handler(value: Any) -> None:
+            # QProgressDialog emits canceled() when closed, even when hidden: left connected,
+            # every finished task would read as cancelled and its result would be dropped.
+            dialog.canceled.disconnect(cancel)
             dialog.close()
             dialog.deleteLater()
             callback(value)
         return handler
 
+    def cancel() -> None:
+        task.cancel()
+        dialog.setLabelText("正在取消…")
+
     task = start(work, close_then(on_done), close_then(on_error), progress)
-    dialog.canceled.connect(task.cancel)
-    dialog.canceled.connect(lambda: dialog.setLabelText("正在取消…"))
+    dialog.canceled.connect(cancel)
     return task

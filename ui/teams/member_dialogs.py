@@ -38,7 +38,9 @@ class AddMemberDialog(FormDialog):
         person_id = combo_value(self.person)
         _require(person_id, "person", "请选择要加入的人员")
         with self.db.session() as s:
-            saved = team_service.add_member(s, self.team_id, person_id, self.role.currentData(),
+            # Qt hands a StrEnum back as its plain str value; the rules need the enum.
+            role = MemberRole(self.role.currentData())
+            saved = team_service.add_member(s, self.team_id, person_id, role,
                                             date_of(self.start), self.title.text())
             return SaveResult.of(saved)
 
