@@ -133,7 +133,8 @@ class HouseholdModel(QAbstractTableModel):
             return len(self._order)
         column, descending = self._sorted
         get, rows, value = self._sort_keys[column], self._rows, self._sort_keys[column](row)
-        after = (lambda v: v < value) if descending else (lambda v: v > value)
+        # Only "<" is defined on Qt sort keys.
+        after = (lambda v: v < value) if descending else (lambda v: value < v)
         return next((p for p, j in enumerate(self._order) if after(get(rows[j]))), len(self._order))
 
     def _show(self, i: int) -> int | None:
