@@ -155,3 +155,25 @@ def test_qt_bindings_do_not_leak_none(qapp) -> None:
     for _ in range(500):
         qapp.processEvents()
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_an_unexpected_error_is_logged_and_told(qapp, monkeypatch, tmp_path) -> None:
+    from ui import crash
+
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(crash, "error", lambda _parent, title, text: told.append((title, text)))
+    monkeypatch.setattr(crash, "log_file", lambda: tmp_path / "zhilian.log")
+    monkeypatch.setattr(crash.log, "handlers", [])
+    uninstall = crash.install()
+    try:
+        raise ValueError("坏数据")
+    except ValueError as exc:
+        crash.report(type(exc), exc, exc.__traceback__)
+    assert told[0][0] == "程序出错" and "坏数据" in told[0][1]
+    assert "ValueError: 坏数据" in (tmp_path / "zhilian.log").read_text(encoding="utf-8")
+    from app.errors import DomainError
+
+    crash.report(DomainError, DomainError("请先选择团队"), None)
+    assert told[1] == ("无法完成", "请先选择团队")
+    uninstall()
+    assert __import__("sys").excepthook is not crash.report

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from app import APP_ID, APP_NAME
 from app.db.lock import WriterLock
 from app.errors import DatabaseInUseError
-from ui import fonts, startup, tasks
+from ui import crash, fonts, startup, tasks
 from ui.main_window import MainWindow
 from ui.style import STYLE
 
@@ -33,6 +33,14 @@ def make_application() -> QApplication:
 
 def run_gui(db_arg: str | None) -> int:
     app = make_application()
+    uninstall_crash_report = crash.install()
+    try:
+        return _run(app, db_arg)
+    finally:
+        uninstall_crash_report()
+
+
+def _run(app: QApplication, db_arg: str | None) -> int:
     try:
         lock = startup.claim_database(db_arg)
     except DatabaseInUseError as exc:
