@@ -54,3 +54,19 @@ def db(db_path: Path) -> Iterator[Database]:
     database = open_test_database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def window(qtbot, db: Database, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The main window over the test database, shown; its workers finished afterwards."""
+    from ui import tasks
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    # "已保存" notes after a team form are modal; tests read the warnings from the services.
+    monkeypatch.setattr("ui.teams.page.show_warnings", lambda *a: None)
+    shown = MainWindow(AppContext(db))
+    qtbot.addWidget(shown)
+    shown.show()
+    yield shown
+    tasks.wait_all()

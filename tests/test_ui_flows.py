@@ -3,7 +3,7 @@ and the database reopened."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from tests.databases import open_test_database
 from tests.roster_files import MEMBER_HEADER, good_rows, member, write_book
 from tests.ui_support import seed_town, type_text
 from ui import tasks
-from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.people.dialogs import PersonDialog, RetireDialog
 from ui.roster.preview_dialog import ImportPreviewDialog
@@ -30,15 +29,6 @@ from ui.teams.member_dialogs import AddMemberDialog, EndMembershipDialog, Replac
 from ui.widgets.form import FormDialog
 from ui.widgets.table import select_first_where
 
-
-@pytest.fixture
-def window(qtbot, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr("ui.teams.page.show_warnings", lambda *a: None)
-    w = MainWindow(AppContext(db))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    tasks.wait_all()
 
 
 @pytest.fixture

@@ -17,21 +17,11 @@ from app.services import communities, households
 from app.services.households import HouseholdRow
 from tests.databases import open_test_database
 from tests.ui_support import seed_town, type_text
-from ui import tasks
-from ui.context import AppContext
 from ui.households.dialog import HouseholdDialog, HouseholdStart, household_choices, household_start
 from ui.households.model import HouseholdModel
 from ui.households.page import HouseholdsPage
 from ui.main_window import MainWindow
 
-
-@pytest.fixture
-def window(qtbot, db: Database) -> MainWindow:
-    w = MainWindow(AppContext(db))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    tasks.wait_all()
 
 
 def _open_page(qtbot, db: Database, window: MainWindow) -> HouseholdsPage:

@@ -12,22 +12,11 @@ from app.db import Database
 from app.services import teams as team_service
 from tests.databases import open_test_database
 from tests.ui_support import seed_town, type_text
-from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.teams.rows import team_rows
 from ui.teams.team_dialog import TeamDialog
 from ui.widgets.table import ROW_ROLE
-from ui import tasks
 
-
-@pytest.fixture
-def window(qtbot, db: Database, monkeypatch) -> MainWindow:
-    monkeypatch.setattr("ui.teams.page.show_warnings", lambda *a: None)
-    w = MainWindow(AppContext(db))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    tasks.wait_all()
 
 
 def _fill_and_save(qtbot, dialog: TeamDialog, name: str, leader: str) -> None:

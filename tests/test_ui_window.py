@@ -13,19 +13,10 @@ from app.services.households import HouseholdRow
 from app.services.settings import get_settings
 from tests.ui_support import seed_town, type_text
 from ui import tasks
-from ui.context import AppContext
 from ui.households.model import HouseholdModel
 from ui.main_window import AREAS, MainWindow
 from ui.placeholders import PLANS
 
-
-@pytest.fixture
-def window(qtbot, db: Database) -> MainWindow:
-    w = MainWindow(AppContext(db))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    tasks.wait_all()
 
 
 def test_navigation_shows_each_area(qtbot, window: MainWindow) -> None:
