@@ -78,3 +78,16 @@ def test_search_ignores_the_case_of_latin_letters(db: Database) -> None:
         assert [p.name for p in people.search_people(s, "abc")] == ["陈工"]
         assert [p.name for p in people.search_people(s, "it专")] == ["陈工"]
         assert [p.name for p in people.search_people(s, "ABC物业")] == ["陈工"]
+
+
+def test_enum_values_arrive_as_text_from_forms_and_leave_as_enums(db: Database) -> None:
+    from app.models import Gender, PersonCategory
+
+    with db.session() as s:
+        p = people.create_person(s, people.PersonInput(name="甲", gender="female",  # type: ignore[arg-type]
+                                                       category="grid_worker"))  # type: ignore[arg-type]
+        assert p.gender is Gender.FEMALE and p.category.label == "网格员"
+        village = communities.create_community(s, communities.CommunityInput("乙", kind="village"))  # type: ignore[arg-type]
+        h = households.create_household(s, households.HouseholdInput(
+            village.id, "一巷1号", "丙", kind="shop"))  # type: ignore[arg-type]
+        assert village.kind.label == "村" and h.kind.label == "个体商户"

@@ -61,7 +61,7 @@ def _apply(session: Session, community: Community, data: CommunityInput) -> None
     if clash is not None and clash is not community:
         raise ValidationError(f"已有名为“{name}”的村（社区）", "name")
     community.name = name
-    community.kind = data.kind or kind_from_name(name)
+    community.kind = CommunityKind(data.kind) if data.kind else kind_from_name(name)
     community.office_address = optional(clean_text(data.office_address), "office_address",
                                         "办公地点", 120)
     community.note = optional(clean_text(data.note), "note", "备注", 500)

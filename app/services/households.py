@@ -97,7 +97,7 @@ def _apply(session: Session, household: Household, data: HouseholdInput) -> None
     household.grid_id = data.grid_id
     household.address, household.head_name = address, head
     household.mobile, household.landline = phones.mobile, phones.landline  # type: ignore[union-attr]
-    household.size, household.kind = data.size, data.kind
+    household.size, household.kind = data.size, HouseholdKind(data.kind)
     household.head_resident_id = resident_id
     household.note = optional(clean_text(data.note), "note", "备注", 500)
 

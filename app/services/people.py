@@ -73,10 +73,10 @@ def _apply(session: Session, person: Person, data: PersonInput) -> None:
     if problems:
         raise ValidationError(next(iter(problems.values())), problems=problems)
     person.name = name
-    person.gender = data.gender
+    person.gender = Gender(data.gender) if data.gender else None  # forms hand enums back as text
     person.unit = optional(clean_text(data.unit), "unit", "单位", 80)
     person.position = optional(clean_text(data.position), "position", "职务", 80)
-    person.category = data.category
+    person.category = PersonCategory(data.category)
     person.mobile = phones.mobile if phones else ""
     person.landline = landline or (phones.landline if phones else "")
     person.resident_id = resident_id
