@@ -46,9 +46,7 @@ class Task(QRunnable):
         except BaseException as exc:  # reported to the UI thread, which decides what to show
             self.signals.failed.emit(exc)
         else:
-            # Wrapped: PySide6 6.12 mis-counts references to a bare None sent through a
-            # queued Signal(object) and aborts the interpreter ("none_dealloc").
-            self.signals.done.emit((result,))
+            self.signals.done.emit(result)
 
 
 def start(work: Work, on_done: Callable[[Any], None],
@@ -62,7 +60,7 @@ def start(work: Work, on_done: Callable[[Any], None],
         _running.discard(task)
         callback(value)
 
-    task.signals.done.connect(lambda wrapped: finish(on_done, wrapped[0]))
+    task.signals.done.connect(lambda result: finish(on_done, result))
     task.signals.failed.connect(lambda exc: finish(on_error, exc))
     if on_progress is not None:
         task.signals.progress.connect(on_progress)
