@@ -49,3 +49,11 @@ class DatabaseDamagedError(DatabaseError):
         super().__init__(message)
         self.path = path
         self.moved_to = moved_to
+
+
+class PermissionDenied(DomainError):
+    """The signed-in user may not do this (or nobody is signed in)."""
+
+
+class SignInError(DomainError):
+    """Wrong user name or password, a disabled account, or too many failed tries."""

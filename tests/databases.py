@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.auth import Actor
 from app.db import Database, open_database
 
 TEST_URL = os.environ.get("ZHILIAN_TEST_DB_URL") or None
@@ -82,6 +83,10 @@ def db_target(path: Path) -> str:
     return SERVER.database_for(path) if SERVER else str(path)
 
 
-def open_test_database(path: Path) -> Database:
-    """open_database for a test: the file at ``path``, or the server database standing for it."""
-    return open_database(db_target(path))
+def open_test_database(path: Path, actor: Actor | None = None) -> Database:
+    """open_database for a test: the file at ``path``, or the server database standing for it.
+
+    Sessions act as ``actor``, by default the program itself (every permission); tests of
+    permissions pass the actor of a real account.
+    """
+    return open_database(db_target(path)).act_as(actor or Actor.program())

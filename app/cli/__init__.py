@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app import APP_NAME, __version__
 from app.errors import DomainError
+
+if TYPE_CHECKING:
+    from app.db import Database
 
 COMMAND_MODULES = ("app.cli.demo", "app.cli.roster", "app.cli.maintenance")
 
@@ -20,9 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python main.py",
         description=f"{APP_NAME} {__version__}。不带命令时打开程序窗口；带命令时在后台执行批处理。",
-        epilog="数据库：--db 指定 SQLite 文件；也可用环境变量 ZHILIAN_DB_URL 指定任意数据库地址。")
+        epilog="数据库：--db 指定 SQLite 文件；也可用环境变量 ZHILIAN_DB_URL 指定任意数据库地址。\n"
+               "账户：命令以 --user（或环境变量 ZHILIAN_USER）指定的账户执行，权限与窗口中相同；"
+               "密码在提示时输入，脚本可用环境变量 ZHILIAN_PASSWORD。",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户数据目录中）")
+    parser.add_argument("--user", metavar="NAME", help="以哪个账户执行（默认：环境变量 ZHILIAN_USER）")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
     from importlib import import_module
     for name in COMMAND_MODULES:
@@ -30,10 +38,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """Commands accept ``--db`` after their name too, as the documentation writes it."""
+def add_db_option(parser: argparse.ArgumentParser, user: bool = True) -> None:
+    """Commands accept ``--db`` (and ``--user``) after their name too, as the documentation
+    writes it."""
     parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="数据库文件（默认在用户数据目录中）")
+    if user:
+        parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                            help="以哪个账户执行（默认：环境变量 ZHILIAN_USER）")
+
+
+def open_signed_in(args: argparse.Namespace, *, write: bool = True) -> "Database":
+    """Open the database and sign in as ``--user``: commands obey the same rules as the window."""
+    from app.cli.signin import sign_in_from_args
+    from app.db import open_database
+
+    db = open_database(getattr(args, "db", None), write=write)
+    try:
+        sign_in_from_args(db, args)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:

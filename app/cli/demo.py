@@ -10,7 +10,8 @@ from app.cli import add_db_option
 LABELS = (("communities", "村（社区）", "个"), ("grids", "网格", "个"), ("teams", "驻点团队", "个"),
           ("people", "人员", "名"), ("memberships", "团队成员记录", "条"),
           ("replacements", "其中换人", "次"), ("households", "住户", "户"),
-          ("household_tags", "重点人群标记", "条"), ("household_tags_removed", "其中已移出", "条"))
+          ("household_tags", "重点人群标记", "条"), ("household_tags_removed", "其中已移出", "条"),
+          ("accounts", "演示账户（密码均为 demo）", "个"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.actor import Actor
 from app.db import backup as backups
 from app.db import migrate, sqlite_files
-from app.db.engine import is_sqlite, make_engine, make_session_factory, session_scope, sqlite_path, sqlite_url
+from app.db.engine import (is_sqlite, make_engine, make_session_factory, new_session, session_scope,
+                           sqlite_path, sqlite_url)
 from app.db.lock import WriterLock
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.models import DataRevision
@@ -40,6 +42,7 @@ class Database:
         self.lock = lock
         self.report = report
         self._factory: sessionmaker[Session] = make_session_factory(engine)
+        self.actor: Actor | None = None  # set by signing in (app.services.accounts)
 
     @property
     def display_name(self) -> str:
@@ -47,10 +50,15 @@ class Database:
 
     def session(self) -> AbstractContextManager[Session]:
         """One transaction per user action: committed at the end, rolled back on error."""
-        return session_scope(self._factory)
+        return session_scope(self._factory, self.actor)
 
     def new_session(self) -> Session:
-        return self._factory()
+        return new_session(self._factory, self.actor)
+
+    def act_as(self, actor: Actor | None) -> "Database":
+        """Sessions from now on act for ``actor`` (after signing in, or the program itself)."""
+        self.actor = actor
+        return self
 
     def data_revision(self) -> int:
         with self._factory() as s:

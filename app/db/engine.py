@@ -11,6 +11,9 @@ from sqlalchemy import Engine, create_engine, event, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from app.audit import recorder
+from app.auth.actor import Actor
+from app.auth.guard import ACTOR_KEY
 from app.db.errors import translate
 from app.models import DataRevision
 
@@ -69,10 +72,17 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
-@contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit at the end, roll back everything on any error."""
+def new_session(factory: sessionmaker[Session], actor: Actor | None) -> Session:
+    """A session acting for ``actor``: services check their permissions against it."""
     session = factory()
+    session.info[ACTOR_KEY] = actor
+    return session
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session], actor: Actor | None = None) -> Iterator[Session]:
+    """One unit of work: commit at the end, roll back everything on any error."""
+    session = new_session(factory, actor)
     try:
         yield session
         session.commit()
@@ -87,19 +97,22 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def _track_changes(factory: sessionmaker[Session]) -> None:
-    """Raise the data revision in the same transaction as any change, so backups know."""
+    """Audit every change and raise the data revision, in the transaction that made it."""
 
     @event.listens_for(factory, "after_flush")
     def _flushed(session: Session, _ctx: Any) -> None:
         # ``dirty`` also lists objects whose attributes were set to the values they had.
         if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
             session.info["changed"] = True
+        recorder.collect(session)
 
     @event.listens_for(factory, "after_transaction_end")
     def _ended(session: Session, transaction: Any) -> None:
-        # A rolled-back change must not count at the next commit of a long-lived session.
+        # A rolled-back change must not count (or be audited) at the next commit of a
+        # long-lived session.
         if transaction.parent is None:
             session.info.pop("changed", None)
+            recorder.discard(session)
 
     @event.listens_for(factory, "do_orm_execute")
     def _executed(state: ORMExecuteState) -> None:
@@ -110,6 +123,7 @@ def _track_changes(factory: sessionmaker[Session]) -> None:
     @event.listens_for(factory, "before_commit")
     def _bump(session: Session) -> None:
         session.flush()
+        recorder.write(session)
         if session.info.pop("changed", False):
             session.execute(update(DataRevision).values(revision=DataRevision.revision + 1),
                             execution_options={"revision_bump": True})

@@ -13,14 +13,18 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import audit
+from app.auth import Actor
+from app.auth.guard import ACTOR_KEY
 from app.db import Database
+from app.demo.accounts import build_accounts
 from app.demo.context import SPECS, DemoContext, DemoSpec
 from app.demo.history import build_history
 from app.demo.households import build_households
 from app.demo.teams import build_teams
 from app.demo.town import build_communities, build_settings
 from app.errors import DomainError, ValidationError
-from app.models import Community, Household, Membership, Person, Team
+from app.models import Community, Household, Membership, Person, Team, User
 
 DEFAULT_SEED = 20240305
 
@@ -31,6 +35,7 @@ STEPS: list[tuple[str, Step]] = [
     ("teams", build_teams),
     ("team_history", build_history),
     ("households", build_households),
+    ("accounts", build_accounts),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]
@@ -45,10 +50,12 @@ def build_demo(db: Database, size: str = "small", seed: int = DEFAULT_SEED) -> d
     if spec is None:
         raise ValidationError(f"演示数据规模应为 {'、'.join(SPECS)} 之一，不是“{size}”", "size")
     with db.session() as session:
+        session.info[ACTOR_KEY] = Actor.program()  # the program builds the town, not a user
         _refuse_if_used(session, db.display_name)
         ctx = DemoContext(session=session, spec=spec, seed=seed)
-        for _name, step in STEPS:
-            step(ctx)
+        with audit.bulk(session, "create", f"生成演示数据（规模 {size}，种子 {seed}）"):
+            for _name, step in STEPS:
+                step(ctx)
         session.flush()
         ctx.counts["people"] = _count(session, Person)
         ctx.counts["memberships"] = _count(session, Membership)
@@ -58,7 +65,8 @@ def build_demo(db: Database, size: str = "small", seed: int = DEFAULT_SEED) -> d
 def _refuse_if_used(session: Session, where: str) -> None:
     """Demo records must never mix with a town's real ones."""
     found = {label: _count(session, model) for label, model in (
-        ("驻点团队", Team), ("住户", Household), ("村（社区）", Community), ("人员", Person))}
+        ("驻点团队", Team), ("住户", Household), ("村（社区）", Community), ("人员", Person),
+        ("账户", User))}
     used = [f"{label} {n}" for label, n in found.items() if n]
     if used:
         raise DomainError(f"demo 只写入新的空数据库：{where} 已有数据（{'，'.join(used)}）。"

@@ -1,16 +1,20 @@
 """The domain's tables, named after the glossary."""
 
+from app.models.audit import AuditEntry, AuditHead
 from app.models.base import Base
 from app.models.community import Community, Grid
-from app.models.enums import (CommunityKind, Gender, HouseholdKind, MemberRole, PersonCategory)
+from app.models.enums import (CommunityKind, Gender, HouseholdKind, MemberRole, PersonCategory,
+                              Role)
 from app.models.household import BUILTIN_KEY_GROUPS, Household, HouseholdTag, KeyGroup
 from app.models.meta import DataRevision
 from app.models.person import Person
 from app.models.team import Membership, Team, TeamCommunity
 from app.models.town import TownSettings
+from app.models.user import User, UserRole, UserTeam
 
 __all__ = [
-    "Base", "BUILTIN_KEY_GROUPS", "Community", "CommunityKind", "DataRevision", "Gender", "Grid",
-    "Household", "HouseholdKind", "HouseholdTag", "KeyGroup", "MemberRole", "Membership", "Person",
-    "PersonCategory", "Team", "TeamCommunity", "TownSettings",
+    "AuditEntry", "AuditHead", "Base", "BUILTIN_KEY_GROUPS", "Community", "CommunityKind",
+    "DataRevision", "Gender", "Grid", "Household", "HouseholdKind", "HouseholdTag", "KeyGroup", "MemberRole", "Membership", "Person",
+    "PersonCategory", "Role", "Team", "TeamCommunity", "TownSettings", "User", "UserRole",
+    "UserTeam",
 ]

@@ -61,6 +61,23 @@ class HouseholdKind(Labeled):
     UNIT = "unit"
 
 
+class Role(Labeled):
+    """What a user account may do; an account can hold several roles."""
+
+    ADMIN = "admin"
+    CLERK = "clerk"
+    ORG_OFFICE = "org_office"
+    LIAISON = "liaison"
+    # Not "leader": StrEnum members equal their value, and MemberRole.LEADER is "leader" —
+    # the shared LABELS dict would mix the two up.
+    LEADER = "station_leader"
+
+    @property
+    def team_scoped(self) -> bool:
+        """Liaisons and leaders work on the teams assigned to their account only."""
+        return self in (Role.LIAISON, Role.LEADER)
+
+
 LABELS: dict[enum.Enum, str] = {
     CommunityKind.VILLAGE: "村",
     CommunityKind.COMMUNITY: "社区",
@@ -83,6 +100,11 @@ LABELS: dict[enum.Enum, str] = {
     HouseholdKind.RESIDENT: "居民户",
     HouseholdKind.SHOP: "个体商户",
     HouseholdKind.UNIT: "驻社区单位",
+    Role.ADMIN: "管理员",
+    Role.CLERK: "党政办",
+    Role.ORG_OFFICE: "组织办",
+    Role.LIAISON: "联络员",
+    Role.LEADER: "驻点领导",
 }
 
 # Words towns use in their own sheets for the same things.
@@ -103,6 +125,11 @@ ALIASES: dict[enum.Enum, tuple[str, ...]] = {
     HouseholdKind.RESIDENT: ("住户", "居民", "社员", "农户"),
     HouseholdKind.SHOP: ("商户", "个体户"),
     HouseholdKind.UNIT: ("单位", "驻区单位", "驻村单位"),
+    Role.ADMIN: ("系统管理员",),
+    Role.CLERK: ("党政综合办", "办公室", "文员"),
+    Role.ORG_OFFICE: ("组织办公室", "党建办"),
+    Role.LIAISON: ("专职联络员",),
+    Role.LEADER: ("领导", "责任人"),
 }
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app import audit
+from app.auth import Permission, check, require
 from app.db import Database
 from app.roster.headers import SheetKind
 from app.roster.households import HouseholdWriter
@@ -24,6 +26,7 @@ Cancel = Callable[[], bool] | None
 def preview_import(session: Session, path: Path, *, progress: Progress = None,
                    cancelled: Cancel = None) -> ImportPreview:
     """What an import of ``path`` would do, with every problem; the database is left as it was."""
+    require(session, Permission.IMPORT_ROSTER)
     book = read_workbook(Path(path), progress, cancelled)
     changed = session.info.get("changed")
     savepoint = session.begin_nested()
@@ -39,14 +42,19 @@ def preview_import(session: Session, path: Path, *, progress: Progress = None,
 
 def apply_import(db: Database, path: Path, *, skip_invalid: bool = False, progress: Progress = None,
                  cancelled: Cancel = None) -> ImportPreview:
-    """Import in one transaction after a backup; all or nothing unless ``skip_invalid``."""
+    """Import in one transaction after a backup; all or nothing unless ``skip_invalid``.
+
+    The audit trail gets one entry for the whole import, with the file and the counts.
+    """
+    check(db.actor, Permission.IMPORT_ROSTER)
     book = read_workbook(Path(path), progress, cancelled)
     if db.path is not None:
         db.backup("import")
     with db.session() as session:
-        preview = run(session, book, write=True, progress=progress, cancelled=cancelled)
-        if preview.problems and not skip_invalid:
-            raise ImportRejected(preview)
+        with audit.bulk(session, "import", f"导入名册：{Path(path).name}"):
+            preview = run(session, book, write=True, progress=progress, cancelled=cancelled)
+            if preview.problems and not skip_invalid:
+                raise ImportRejected(preview)
     return preview
 
 

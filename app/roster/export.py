@@ -24,6 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import audit
+from app.auth import Permission, actor_of, can, community_scope, require
 from app.errors import DomainError
 from app.models import (Community, Grid, Household, HouseholdTag, KeyGroup, MemberRole, Membership,
                         Person, PersonCategory, Team)
@@ -49,6 +51,7 @@ _BODY_FONT = Font(name="宋体", size=10)
 def export_roster(session: Session, out: Path, *, progress: Progress = None,
                   cancelled: Cancel = None) -> Path:
     """Write the roster to ``out`` (via a temporary file, so a failure leaves no half file)."""
+    require(session, Permission.EXPORT_ROSTER)
     out = Path(out)
     town = get_settings(session).town_name
     book = Workbook()
@@ -57,11 +60,13 @@ def export_roster(session: Session, out: Path, *, progress: Progress = None,
     _sheet(book, SheetKind.TEAMS, f"{town}驻点团队一览表", [_team_row(t) for t in team_list])
     current = [m for t in team_list for m in _current(t)]
     _sheet(book, SheetKind.MEMBERS, f"{town}驻点团队人员名册", [_member_row(m) for m in current])
-    others = _people_without_team(session, {m.person_id for m in current})
+    scoped = teams_scope(session) is not None  # liaisons and leaders export their teams only
+    others = [] if scoped else _people_without_team(session, {m.person_id for m in current})
     _sheet(book, SheetKind.PEOPLE, f"{town}在册人员名册（未编入驻点团队）",
            [_person_cells(p) for p in others])
     _check(cancelled)
-    rows = _household_rows(session)
+    rows = _household_rows(session, can(session, Permission.VIEW_SENSITIVE),
+                           community_scope(session, Permission.VIEW_DIRECTORY))
     _sheet(book, SheetKind.HOUSEHOLDS, f"{town}住户名册", rows, progress, cancelled)
     partial = out.with_name(out.name + ".partial")
     try:
@@ -71,6 +76,7 @@ def export_roster(session: Session, out: Path, *, progress: Progress = None,
         raise DomainError(f"无法写入“{out}”：{exc.strerror or exc}（文件可能正在 Excel 中打开）") from None
     finally:
         partial.unlink(missing_ok=True)
+    audit.record(session, "export", summary=f"导出名册：{out.name}（住户 {len(rows)} 户）")
     return out
 
 
@@ -96,6 +102,10 @@ def _person_cells(p: Person) -> list[object]:
             p.mobile, p.landline, mask_resident_id(p.resident_id), p.note]
 
 
+def teams_scope(session: Session) -> frozenset[int] | None:
+    return actor_of(session).teams_for(Permission.VIEW_DIRECTORY)
+
+
 def _people_without_team(session: Session, listed: set[int]) -> list[Person]:
     """Active people not on the team sheet, grouped by category the way the office counts them."""
     active = session.scalars(select(Person).where(Person.retired_on.is_(None)))
@@ -104,7 +114,9 @@ def _people_without_team(session: Session, listed: set[int]) -> list[Person]:
                   key=lambda p: (order.index(p.category), p.unit, p.name, p.id))
 
 
-def _household_rows(session: Session) -> list[list[object]]:
+def _household_rows(session: Session, sensitive: bool, scope: set[int] | None
+                    ) -> list[list[object]]:
+    """Key groups only for roles that may see them; only the communities the user may see."""
     today = date.today()
     tags = (select(HouseholdTag.household_id,
                    func.aggregate_strings(KeyGroup.name, "、").label("names"))
@@ -118,8 +130,10 @@ def _household_rows(session: Session) -> list[list[object]]:
              .outerjoin(Grid, Household.grid_id == Grid.id)
              .outerjoin(tags, tags.c.household_id == Household.id)
              .where(Household.moved_out_on.is_(None)).order_by(Community.name, Household.id))
+    if scope is not None:
+        query = query.where(Household.community_id.in_(scope))
     return [[c, g or "", addr, head, "、".join(p for p in (mob, land) if p), size, kind.label,
-             names or "", mask_resident_id(rid), note]
+             (names or "") if sensitive else "", mask_resident_id(rid), note]
             for c, g, addr, head, mob, land, size, kind, names, rid, note in session.execute(query)]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.auth import Permission, community_scope, require
 from app.errors import DomainError, ValidationError
 from app.models import Community, CommunityKind, Grid, Household, TeamCommunity
 from app.normalize import clean_text
@@ -31,14 +32,21 @@ class CommunityInput:
 
 
 def list_communities(session: Session) -> list[Community]:
-    return list(session.scalars(select(Community).order_by(Community.name)))
+    """The communities the user may see: all, or those their teams serve."""
+    query = select(Community).order_by(Community.name)
+    scope = community_scope(session, Permission.VIEW_DIRECTORY)
+    if scope is not None:
+        query = query.where(Community.id.in_(scope))
+    return list(session.scalars(query))
 
 
 def find_community(session: Session, name: str) -> Community | None:
+    require(session, Permission.VIEW_DIRECTORY)
     return session.scalar(select(Community).where(Community.name == clean_text(name)))
 
 
 def create_community(session: Session, data: CommunityInput) -> Community:
+    require(session, Permission.EDIT_DIRECTORY)
     community = Community()
     _apply(session, community, data)
     session.add(community)
@@ -48,6 +56,7 @@ def create_community(session: Session, data: CommunityInput) -> Community:
 
 def update_community(session: Session, community_id: int, data: CommunityInput,
                      expected_version: int | None = None) -> Community:
+    require(session, Permission.EDIT_DIRECTORY)
     community = get_or_fail(session, Community, community_id, "社区")
     check_version(community, expected_version, "社区")
     _apply(session, community, data)
@@ -73,6 +82,7 @@ def ensure_community(session: Session, name: str) -> Community:
 
 
 def ensure_grid(session: Session, community: Community, name: str) -> Grid:
+    require(session, Permission.EDIT_DIRECTORY)
     name = required(clean_text(name), "grid", "网格名称", 60)
     grid = session.scalar(select(Grid).where(Grid.community_id == community.id, Grid.name == name))
     if grid is None:
@@ -84,6 +94,7 @@ def ensure_grid(session: Session, community: Community, name: str) -> Grid:
 
 def delete_community(session: Session, community_id: int) -> None:
     """Only a community nothing refers to yet can be deleted (a mistyped one, say)."""
+    require(session, Permission.EDIT_DIRECTORY)
     community = get_or_fail(session, Community, community_id, "社区")
     households = session.scalar(select(func.count()).where(Household.community_id == community_id))
     teams = session.scalar(select(func.count()).where(TeamCommunity.community_id == community_id))
@@ -95,11 +106,13 @@ def delete_community(session: Session, community_id: int) -> None:
 
 def list_grids(session: Session, community_id: int) -> list[Grid]:
     """In the order they were added: 第一、第二、第三网格 sort wrongly by name."""
+    require(session, Permission.VIEW_DIRECTORY)
     return list(session.scalars(select(Grid).where(Grid.community_id == community_id)
                                 .order_by(Grid.id)))
 
 
 def rename_grid(session: Session, grid_id: int, name: str) -> Grid:
+    require(session, Permission.EDIT_DIRECTORY)
     grid = get_or_fail(session, Grid, grid_id, "网格")
     name = required(clean_text(name), "grid", "网格名称", 60)
     clash = session.scalar(select(Grid).where(Grid.community_id == grid.community_id,
@@ -113,6 +126,7 @@ def rename_grid(session: Session, grid_id: int, name: str) -> Grid:
 
 def delete_grid(session: Session, grid_id: int) -> None:
     """Only an empty grid goes: households keep the grid they were registered in."""
+    require(session, Permission.EDIT_DIRECTORY)
     grid = get_or_fail(session, Grid, grid_id, "网格")
     households = session.scalar(select(func.count()).where(Household.grid_id == grid_id))
     if households:
@@ -124,6 +138,7 @@ def delete_grid(session: Session, grid_id: int) -> None:
 
 def add_grid(session: Session, community_id: int, name: str) -> Grid:
     """A new grid typed by a clerk: unlike ``ensure_grid`` a name already there is refused."""
+    require(session, Permission.EDIT_DIRECTORY)
     community = get_or_fail(session, Community, community_id, "社区")
     name = required(clean_text(name), "grid", "网格名称", 60)
     if any(g.name == name for g in community.grids):

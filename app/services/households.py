@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.auth import Permission, can, community_scope, require
 from app.errors import NotFoundError, ValidationError
 from app.models import Community, Grid, Household, HouseholdKind, HouseholdTag, KeyGroup
-from app.normalize import clean_name, clean_text, normalize_phones, normalize_resident_id
+from app.normalize import (clean_name, clean_text, mask_resident_id, normalize_phones,
+                           normalize_resident_id)
 from app.services.common import check_version, get_or_fail, optional, required
 
 
@@ -24,8 +26,9 @@ class HouseholdInput:
     size: int = 1
     kind: HouseholdKind = HouseholdKind.RESIDENT
     grid_id: int | None = None
-    head_resident_id: str = ""
+    head_resident_id: str | None = None  # None: keep what is stored (forms never see it in full)
     note: str = ""
+    head_resident_id_masked: str = ""    # shown by forms; ignored when saving
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class HouseholdRow:
 
 
 def create_household(session: Session, data: HouseholdInput) -> Household:
+    require(session, Permission.EDIT_DIRECTORY)
     household = Household()
     _apply(session, household, data)
     session.add(household)
@@ -53,6 +57,7 @@ def create_household(session: Session, data: HouseholdInput) -> Household:
 
 def update_household(session: Session, household_id: int, data: HouseholdInput,
                      expected_version: int | None = None) -> Household:
+    require(session, Permission.EDIT_DIRECTORY)
     household = get_or_fail(session, Household, household_id, "住户")
     check_version(household, expected_version, "住户")
     _apply(session, household, data)
@@ -76,8 +81,10 @@ def _apply(session: Session, household: Household, data: HouseholdInput) -> None
         phones = normalize_phones(data.phones)
     except ValidationError as exc:
         problems["phones"] = exc.message
+    resident_id = household.head_resident_id
     try:
-        resident_id = normalize_resident_id(data.head_resident_id)
+        if data.head_resident_id is not None:
+            resident_id = normalize_resident_id(data.head_resident_id)
     except ValidationError as exc:
         problems["head_resident_id"] = exc.message
     if not 1 <= data.size <= 99:
@@ -118,50 +125,61 @@ def _row_query(day: date):  # type: ignore[no-untyped-def]
             .where(Household.moved_out_on.is_(None)))
 
 
-def _to_row(r: Any) -> HouseholdRow:
+def _to_row(r: Any, sensitive: bool) -> HouseholdRow:
+    """Key groups only for roles that need them (``sensitive``); others see the row without."""
     return HouseholdRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or r[6], r[7], r[8].label,
-                        r[9] or "")
+                        (r[9] or "") if sensitive else "")
 
 
 def household_rows(session: Session, community_id: int | None = None,
                    on: date | None = None) -> list[HouseholdRow]:
     """The household list in one query (tags folded in), for lists of any size."""
-    query = _row_query(on or date.today()).order_by(Community.name, Household.id)
+    query = _scoped(session, _row_query(on or date.today())).order_by(Community.name, Household.id)
     if community_id is not None:
         query = query.where(Household.community_id == community_id)
-    return [_to_row(r) for r in session.execute(query)]
+    return [_to_row(r, can(session, Permission.VIEW_SENSITIVE)) for r in session.execute(query)]
+
+
+def _scoped(session: Session, query):  # type: ignore[no-untyped-def]
+    """Only the households of communities the user's teams serve, for team-scoped roles."""
+    scope = community_scope(session, Permission.VIEW_DIRECTORY)
+    return query if scope is None else query.where(Household.community_id.in_(scope))
 
 
 def household_row(session: Session, household_id: int, on: date | None = None) -> HouseholdRow:
     """One line of the list, fresh after a save, so the window need not reload every row."""
-    found = session.execute(_row_query(on or date.today())
+    found = session.execute(_scoped(session, _row_query(on or date.today()))
                             .where(Household.id == household_id)).first()
     if found is None:
         raise NotFoundError(f"找不到这个住户（编号 {household_id}），可能已被删除或已迁出。")
-    return _to_row(found)
+    return _to_row(found, can(session, Permission.VIEW_SENSITIVE))
 
 
 def household_input(session: Session, household_id: int) -> tuple[HouseholdInput, int]:
     """What the edit form starts from, and the version it must still find when saving."""
+    require(session, Permission.EDIT_DIRECTORY)
     h = get_or_fail(session, Household, household_id, "住户")
     phones = "，".join(p for p in (h.mobile, h.landline) if p)
     data = HouseholdInput(community_id=h.community_id, address=h.address, head_name=h.head_name,
                           phones=phones, size=h.size, kind=h.kind, grid_id=h.grid_id,
-                          head_resident_id=h.head_resident_id or "", note=h.note)
+                          note=h.note, head_resident_id_masked=mask_resident_id(h.head_resident_id))
     return data, h.version
 
 
 def key_group_names(session: Session) -> list[str]:
+    require(session, Permission.VIEW_DIRECTORY)
     return list(session.scalars(select(KeyGroup.name).order_by(KeyGroup.sort_order, KeyGroup.id)))
 
 
 def current_tag_names(session: Session, household_id: int, on: date | None = None) -> list[str]:
+    require(session, Permission.VIEW_SENSITIVE)
     household = get_or_fail(session, Household, household_id, "住户")
     return [g.name for g in household.current_tags(on)]
 
 
 def tag_household(session: Session, household_id: int, group_name: str, on: date, reason: str
                   ) -> HouseholdTag:
+    require(session, Permission.EDIT_DIRECTORY)
     household = get_or_fail(session, Household, household_id, "住户")
     group = session.scalar(select(KeyGroup).where(KeyGroup.name == clean_text(group_name)))
     if group is None:
@@ -179,6 +197,7 @@ def tag_household(session: Session, household_id: int, group_name: str, on: date
 def untag_household(session: Session, household_id: int, group_name: str, on: date, reason: str
                     ) -> HouseholdTag | None:
     """End the open tag on ``on``; the row stays as history. None when it was not tagged."""
+    require(session, Permission.EDIT_DIRECTORY)
     household = get_or_fail(session, Household, household_id, "住户")
     name = clean_text(group_name)
     current = next((t for t in household.tags

@@ -8,9 +8,11 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.auth import Permission, require
 from app.errors import DomainError, ValidationError
 from app.models import Gender, MemberRole, Membership, Person, PersonCategory
-from app.normalize import clean_name, clean_text, normalize_phones, normalize_resident_id
+from app.normalize import (clean_name, clean_text, mask_resident_id, normalize_phones,
+                           normalize_resident_id)
 from app.services.common import check_version, get_or_fail, optional, required
 
 
@@ -23,11 +25,13 @@ class PersonInput:
     category: PersonCategory = PersonCategory.OTHER
     phones: str = ""
     landline: str = ""
-    resident_id: str = ""
+    resident_id: str | None = None  # None: keep what is stored (forms never see it in full)
     note: str = ""
+    resident_id_masked: str = ""    # shown by forms; ignored when saving
 
 
 def create_person(session: Session, data: PersonInput) -> Person:
+    require(session, Permission.EDIT_DIRECTORY)
     person = Person()
     _apply(session, person, data)
     session.add(person)
@@ -37,6 +41,7 @@ def create_person(session: Session, data: PersonInput) -> Person:
 
 def update_person(session: Session, person_id: int, data: PersonInput,
                   expected_version: int | None = None) -> Person:
+    require(session, Permission.EDIT_DIRECTORY)
     person = get_or_fail(session, Person, person_id, "人员")
     check_version(person, expected_version, "人员")
     _apply(session, person, data)
@@ -51,7 +56,8 @@ def _apply(session: Session, person: Person, data: PersonInput) -> None:
         required(name, "name", "姓名", 40)
     except ValidationError as exc:
         problems["name"] = exc.message
-    phones = landline = resident_id = None
+    phones = landline = None
+    resident_id = person.resident_id
     try:
         phones = normalize_phones(data.phones)
     except ValidationError as exc:
@@ -63,7 +69,8 @@ def _apply(session: Session, person: Person, data: PersonInput) -> None:
     except ValidationError as exc:
         problems["landline"] = exc.message
     try:
-        resident_id = normalize_resident_id(data.resident_id)
+        if data.resident_id is not None:
+            resident_id = normalize_resident_id(data.resident_id)
     except ValidationError as exc:
         problems["resident_id"] = exc.message
     if resident_id and "resident_id" not in problems:
@@ -86,6 +93,7 @@ def _apply(session: Session, person: Person, data: PersonInput) -> None:
 def find_person(session: Session, name: str, mobile: str = "", resident_id: str | None = None
                 ) -> Person | None:
     """The same person as someone already on the roster: same ID, or same name and mobile."""
+    require(session, Permission.VIEW_DIRECTORY)
     if resident_id:
         found = session.scalar(select(Person).where(Person.resident_id == resident_id))
         if found is not None:
@@ -98,7 +106,12 @@ def find_person(session: Session, name: str, mobile: str = "", resident_id: str 
 
 def search_people(session: Session, text: str = "", *, include_retired: bool = False
                   ) -> list[Person]:
+    """People the user may see: everyone, or (liaisons, leaders) those in their teams."""
+    scope = require(session, Permission.VIEW_DIRECTORY).teams_for(Permission.VIEW_DIRECTORY)
     query = select(Person).order_by(Person.name, Person.id)
+    if scope is not None:
+        query = query.where(Person.id.in_(select(Membership.person_id)
+                                          .where(Membership.team_id.in_(scope))))
     if not include_retired:
         query = query.where(Person.retired_on.is_(None))
     text = clean_text(text)
@@ -112,6 +125,7 @@ def search_people(session: Session, text: str = "", *, include_retired: bool = F
 
 def retire_person(session: Session, person_id: int, on: date, reason: str) -> Person:
     """Take someone off the roster; their memberships end that day, their history stays."""
+    require(session, Permission.EDIT_DIRECTORY)
     person = get_or_fail(session, Person, person_id, "人员")
     if person.retired_on is not None:
         raise DomainError(f"“{person.name}”已于 {person.retired_on} 退出名册。")
@@ -129,3 +143,41 @@ def retire_person(session: Session, person_id: int, on: date, reason: str) -> Pe
 def _end(membership: Membership, on: date, reason: str) -> None:
     membership.end_date = max(on, membership.start_date)
     membership.end_reason = reason
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    gender: str
+    unit: str
+    position: str
+    category: str
+    phone: str
+    resident_id: str  # masked: the list never shows a full ID
+    teams: str
+
+
+def person_rows(session: Session) -> list[PersonRow]:
+    from app.services.teams import list_teams
+
+    teams_of: dict[int, list[str]] = {}
+    for team in list_teams(session):
+        for m in team.current():
+            names = teams_of.setdefault(m.person_id, [])
+            if team.name not in names:
+                names.append(team.name)
+    return [PersonRow(p.id, p.name, p.gender.label if p.gender else "", p.unit, p.position,
+                      p.category.label, p.phone, mask_resident_id(p.resident_id),
+                      "、".join(teams_of.get(p.id, [])))
+            for p in search_people(session)]
+
+
+def person_input(session: Session, person_id: int) -> tuple[PersonInput, int]:
+    """What the edit form starts from: the resident ID only masked."""
+    require(session, Permission.EDIT_DIRECTORY)
+    p = get_or_fail(session, Person, person_id, "人员")
+    data = PersonInput(name=p.name, gender=p.gender, unit=p.unit, position=p.position,
+                       category=p.category, phones=p.mobile, landline=p.landline,
+                       note=p.note, resident_id_masked=mask_resident_id(p.resident_id))
+    return data, p.version

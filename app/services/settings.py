@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.errors import ValidationError
 from app.models import TownSettings
 from app.normalize import clean_text
+from app.auth import Permission, require
 from app.services.common import check_version, optional
 
 
@@ -36,6 +37,7 @@ class SettingsInput:
 
 def update_settings(session: Session, data: SettingsInput, expected_version: int | None = None
                     ) -> TownSettings:
+    require(session, Permission.EDIT_SETTINGS)
     settings = get_settings(session)
     check_version(settings, expected_version, "设置")
     problems: dict[str, str] = {}

@@ -14,6 +14,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.auth import Permission, require, require_team
 from app.errors import DomainError, ValidationError
 from app.models import Community, MemberRole, Membership, Person, Team, TeamCommunity
 from app.models.enums import weekday_label
@@ -44,6 +45,7 @@ class Saved:
 
 def default_input(session: Session, name: str = "", community_ids: list[int] | None = None
                   ) -> TeamInput:
+    require(session, Permission.EDIT_DIRECTORY)
     settings = get_settings(session)
     return TeamInput(name=name, community_ids=list(community_ids or []),
                      station_weekday=settings.station_weekday, station_start=settings.station_start,
@@ -53,6 +55,7 @@ def default_input(session: Session, name: str = "", community_ids: list[int] | N
 def create_team(session: Session, data: TeamInput, leader_id: int, start: date,
                 leader_title: str = "组长") -> Saved:
     """A team is born with its leader: there is no station team without one."""
+    require(session, Permission.EDIT_DIRECTORY)
     team = Team()
     _apply(session, team, data)
     session.add(team)
@@ -67,6 +70,7 @@ def create_team(session: Session, data: TeamInput, leader_id: int, start: date,
 
 def update_team(session: Session, team_id: int, data: TeamInput,
                 expected_version: int | None = None) -> Saved:
+    require(session, Permission.EDIT_DIRECTORY)
     team = get_or_fail(session, Team, team_id, "驻点团队")
     check_version(team, expected_version, "驻点团队")
     _apply(session, team, data)
@@ -115,6 +119,7 @@ def _set_communities(session: Session, team: Team, community_ids: list[int]) -> 
 
 def add_member(session: Session, team_id: int, person_id: int, role: MemberRole, start: date,
                title: str = "") -> Saved:
+    require(session, Permission.EDIT_DIRECTORY)
     team = get_or_fail(session, Team, team_id, "驻点团队")
     person = get_or_fail(session, Person, person_id, "人员")
     _check_person_active(person, start)
@@ -128,6 +133,7 @@ def add_member(session: Session, team_id: int, person_id: int, role: MemberRole,
 def replace_member(session: Session, membership_id: int, successor_id: int, on: date,
                    reason: str = "") -> Saved:
     """The successor takes the same place from ``on``; the predecessor's record ends that day."""
+    require(session, Permission.EDIT_DIRECTORY)
     old = get_or_fail(session, Membership, membership_id, "团队成员")
     if not old.in_force(on):
         raise DomainError(f"{old.person.name}在 {on} 已不在团队中，无需替换。")
@@ -146,6 +152,7 @@ def replace_member(session: Session, membership_id: int, successor_id: int, on: 
 
 def end_membership(session: Session, membership_id: int, on: date, reason: str) -> Saved:
     """A member leaves without a successor. The leader cannot: a team always has one."""
+    require(session, Permission.EDIT_DIRECTORY)
     membership = get_or_fail(session, Membership, membership_id, "团队成员")
     if membership.role == MemberRole.LEADER:
         raise DomainError("责任人不能直接退出：请用“替换”指定继任的责任人。")
@@ -207,6 +214,7 @@ def team_warnings(session: Session, team: Team) -> list[str]:
 
 
 def leader_communities(session: Session, person_id: int, on: date | None = None) -> list[str]:
+    require(session, Permission.VIEW_DIRECTORY)
     day = on or date.today()
     rows = session.execute(
         select(Community.name).distinct()
@@ -226,14 +234,20 @@ def _teams_serving(session: Session, community_id: int) -> list[Team]:
 
 
 def list_teams(session: Session) -> list[Team]:
-    """Every active team with what its list row and page show, loaded in a few queries."""
+    """Every active team the user may see, with what its list row and page show, loaded in a
+    few queries."""
+    scope = require(session, Permission.VIEW_DIRECTORY).teams_for(Permission.VIEW_DIRECTORY)
+    query = select(Team).where(Team.dissolved_on.is_(None))
+    if scope is not None:
+        query = query.where(Team.id.in_(scope))
     return list(session.scalars(
-        select(Team).where(Team.dissolved_on.is_(None)).order_by(Team.name)
+        query.order_by(Team.name)
         .options(selectinload(Team.community_links).selectinload(TeamCommunity.community),
                  selectinload(Team.memberships).selectinload(Membership.person))))
 
 
 def find_team(session: Session, name: str) -> Team | None:
+    require(session, Permission.VIEW_DIRECTORY)
     return session.scalar(select(Team).where(Team.name == clean_text(name)))
 
 
@@ -324,6 +338,7 @@ def member_line(m: Membership) -> MemberLine:
 
 def overview(session: Session, team_id: int, on: date | None = None) -> TeamView:
     """The team page for day ``on`` (today by default)."""
+    require_team(session, Permission.VIEW_DIRECTORY, team_id)
     team = get_or_fail(session, Team, team_id, "驻点团队")
 
     def one(role: MemberRole) -> MemberLine | None:
@@ -348,6 +363,7 @@ def overview(session: Session, team_id: int, on: date | None = None) -> TeamView
 
 def team_input(session: Session, team_id: int) -> tuple[TeamInput, int]:
     """What the edit form starts from, and the version it must save against."""
+    require(session, Permission.EDIT_DIRECTORY)
     team = get_or_fail(session, Team, team_id, "驻点团队")
     data = TeamInput(name=team.name, community_ids=[c.id for c in team.communities],
                      station_weekday=team.station_weekday, station_start=team.station_start,

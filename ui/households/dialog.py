@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.errors import ValidationError
 from app.models import HouseholdKind
-from app.normalize import mask_resident_id
 from app.services import households as household_service
 from app.services.households import HouseholdInput
 from ui.communities.rows import community_choices, grid_choices
@@ -78,7 +77,7 @@ class HouseholdDialog(FormDialog):
         self.size_box = self.add_field("size", "家庭人口", self._size_box(data.size))
         self.kind = self.add_field("kind", "类型", choice_combo(KINDS, data.kind, "kind"))
         self.resident_id = self.add_field("head_resident_id", "户主身份证号", line_edit(
-            "", self._id_hint(data.head_resident_id), "head_resident_id"))
+            "", self._id_hint(data.head_resident_id_masked), "head_resident_id"))
         self.note = self.add_field("note", "备注", line_edit(data.note, "", "note"))
         self.form.addRow(self._rule())
         self.tag_boxes = self.add_field("key_group", "重点人群", self._tag_grid())
@@ -108,10 +107,10 @@ class HouseholdDialog(FormDialog):
         return box
 
     @staticmethod
-    def _id_hint(known: str) -> str:
+    def _id_hint(masked: str) -> str:
         """A registered ID is never put in the field: it shows masked, typing replaces it."""
-        if known:
-            return f"已登记 {mask_resident_id(known)}，留空则不变"
+        if masked:
+            return f"已登记 {masked}，留空则不变"
         return "18 位（可不填）"
 
     def _tag_grid(self) -> QWidget:
@@ -158,7 +157,7 @@ class HouseholdDialog(FormDialog):
             community_id=self.community.currentData(), address=self.address.text(),
             head_name=self.head_name.text(), phones=self.phones.text(), size=self.size_box.value(),
             kind=self.kind.currentData(), grid_id=self.grid.currentData(),
-            head_resident_id=typed_id or self.start.data.head_resident_id, note=self.note.text())
+            head_resident_id=typed_id or None, note=self.note.text())
 
     def save(self) -> int:
         with self.db.session() as s:

@@ -29,13 +29,16 @@ class PersonDialog(FormDialog):
         self.landline = self.add_field("landline", "固定电话",
                                        line_edit(data.landline, "带区号，如 0750-1234567", "landline"))
         self.resident_id = self.add_field("resident_id", "身份证号",
-                                          line_edit(data.resident_id, "18 位（可不填）", "resident_id"))
+                                          line_edit("", f"已登记 {data.resident_id_masked}，留空则不变"
+                                                    if data.resident_id_masked else "18 位（可不填）",
+                                                    "resident_id"))
         self.note = self.add_field("note", "备注", line_edit(data.note, "", "note"))
 
     def input(self) -> PersonInput:
         return PersonInput(self.name.text(), self.gender.currentData(), self.unit.text(),
                            self.position.text(), self.category.currentData(), self.phones.text(),
-                           self.landline.text(), self.resident_id.text(), self.note.text())
+                           self.landline.text(), self.resident_id.text().strip() or None,
+                           self.note.text())
 
     def save(self) -> int:
         with self.db.session() as s:

@@ -1,0 +1,161 @@
+"""Every change becomes an audit entry, written in the transaction that made it.
+
+ORM changes (create, update, delete) are collected after each flush from the objects'
+attribute history; other events (export, print, unmask, sign-in) are added with ``record``.
+All are appended at commit, so a rolled-back action leaves no entry. A bulk action (roster
+import, demo town) writes one entry with counts instead of one per row (``bulk``).
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
+
+from app.audit.chain import NewEntry, append
+from app.auth.guard import current_actor
+from app.models import AuditEntry, AuditHead, DataRevision
+from app.normalize import mask_resident_id
+
+PENDING = "audit_pending"
+BULK = "audit_bulk"
+
+NOT_AUDITED = {AuditEntry.__tablename__, AuditHead.__tablename__, DataRevision.__tablename__}
+QUIET_COLUMNS = {"created_at", "updated_at", "version"}
+SECRET_COLUMNS = {"password_hash"}
+MASKED_COLUMNS = {"resident_id", "head_resident_id"}
+
+ENTITY_LABELS = {
+    "team": "驻点团队", "team_community": "团队驻点村（社区）", "membership": "团队成员",
+    "person": "人员", "community": "村（社区）", "grid": "网格", "household": "住户",
+    "household_tag": "重点人群标记", "key_group": "重点人群类别", "town_settings": "镇（街道）设置",
+    "app_user": "账户", "user_role": "账户角色", "user_team": "账户负责的团队",
+}
+ACTION_LABELS = {
+    "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",
+    "print": "打印", "unmask": "查看身份证号", "login": "登录", "login_failed": "登录失败",
+    "password": "修改密码", "import": "导入", "restore": "恢复", "backup": "备份",
+}
+
+
+def record(session: Session, action: str, entity: str = "", entity_id: int | None = None,
+           summary: str = "", changes: dict | None = None, *, user_id: int | None = None,
+           username: str | None = None) -> None:
+    """Add an entry for an event that is not a row change; written when the session commits."""
+    actor = current_actor(session)
+    if username is None:
+        username = actor.username if actor else "系统"
+        user_id = actor.user_id if actor else None
+    session.info.setdefault(PENDING, []).append(NewEntry(
+        action=action, entity=entity, entity_id=entity_id, summary=summary, changes=changes,
+        user_id=user_id, username=username))
+
+
+@contextmanager
+def bulk(session: Session, action: str, summary: str) -> Iterator[Counter]:
+    """Count row changes instead of recording each; one entry at commit.
+
+    The counter is yielded so the caller can add its own figures.
+    """
+    counts: Counter = Counter()
+    session.info[BULK] = counts
+    try:
+        yield counts
+        session.flush()
+    finally:
+        session.info.pop(BULK, None)
+    record(session, action, summary=summary,
+           changes={"数量": {k: v for k, v in sorted(counts.items())}} if counts else None)
+
+
+def collect(session: Session) -> None:
+    """After a flush: turn the flushed objects' changes into pending entries."""
+    counts: Counter | None = session.info.get(BULK)
+    for action, objects in (("create", session.new), ("update", session.dirty),
+                            ("delete", session.deleted)):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table is None or table in NOT_AUDITED:
+                continue
+            if counts is not None:
+                counts[f"{ENTITY_LABELS.get(table, table)}{ACTION_LABELS[action]}"] += 1
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            record(session, action, table, _identity(obj), _describe(obj, table), changes)
+
+
+def write(session: Session) -> None:
+    """Before commit: append what is pending to the chain."""
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        append(session, pending)
+
+
+def discard(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _identity(obj: Any) -> int | None:
+    ident = inspect(obj).identity
+    return ident[0] if ident and isinstance(ident[0], int) else getattr(obj, "id", None)
+
+
+def _describe(obj: Any, table: str) -> str:
+    label = ENTITY_LABELS.get(table, table)
+    for attr in ("name", "head_name", "display_name", "username", "address"):
+        value = inspect(obj).attrs[attr].loaded_value if attr in inspect(obj).attrs else None
+        if isinstance(value, str) and value:
+            return f"{label}：{value}"
+    return label
+
+
+def _changes(obj: Any, action: str) -> dict[str, dict[str, Any]]:
+    state = inspect(obj)
+    out: dict[str, dict[str, Any]] = {}
+    for column in state.mapper.column_attrs:
+        key = column.key
+        if key in QUIET_COLUMNS or key == "id":
+            continue
+        attr = state.attrs[key]
+        if action == "update":
+            history = attr.history
+            if not history.has_changes():
+                continue
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before == after:
+                continue
+            out[key] = {"前": _plain(key, before), "后": _plain(key, after)}
+        else:
+            value = attr.loaded_value
+            if value is None or value is NO_VALUE:
+                continue
+            out[key] = {"前" if action == "delete" else "后": _plain(key, value)}
+    return out
+
+
+def _plain(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if key in SECRET_COLUMNS:
+        return "（已更改）"
+    if key in MASKED_COLUMNS:
+        return mask_resident_id(value)
+    if isinstance(value, enum.Enum):
+        return getattr(value, "label", value.value)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
