@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.auth import Actor
 from app.db import Database, open_database, restore
 from app.db import backup as backups
 from app.errors import DatabaseError, DatabaseInUseError
@@ -124,7 +125,7 @@ def household_table(db: Database) -> list[tuple[str, str]]:
 
 
 def test_restore_round_trip(db_path: Path) -> None:
-    with open_database(db_path) as db:
+    with open_database(db_path).act_as(Actor.program()) as db:
         add_people(db, "甲", "乙")
         with db.session() as s:
             village = communities.ensure_community(s, "石岗村")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.auth import Actor
 from app.db import open_database
 from app.errors import DatabaseError, DatabaseInUseError
 from app.models import Person
@@ -26,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # WAL, not yet checkpointed), says so, and waits to be killed.
 HOLDER = """
 import sys
+from app.auth import Actor
 from app.db import open_database
 from app.services import people
-db = open_database(sys.argv[1])
+db = open_database(sys.argv[1]).act_as(Actor.program())
 with db.session() as s:
     people.create_person(s, people.PersonInput(name="张三"))
 print("ready", flush=True)
@@ -63,7 +65,7 @@ def test_second_writer_is_refused_naming_the_holder(holder: subprocess.Popen[str
 
 def test_reader_works_while_a_writer_holds_the_lock(holder: subprocess.Popen[str],
                                                     db_path: Path) -> None:
-    with open_database(db_path, write=False) as db:
+    with open_database(db_path, write=False).act_as(Actor.program()) as db:
         with db.session() as s:
             assert s.scalars(select(Person.name)).all() == ["张三"]
         with pytest.raises(DatabaseError, match="只读"):  # a reader cannot write behind the lock
@@ -76,7 +78,7 @@ def test_killed_writer_leaves_no_stale_lock(holder: subprocess.Popen[str], db_pa
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
     assert db_path.with_name(db_path.name + "-wal").exists()  # the crash left its WAL behind
-    with open_database(db_path) as db, db.session() as s:
+    with open_database(db_path).act_as(Actor.program()) as db, db.session() as s:
         people.create_person(s, people.PersonInput(name="李梅"))
     with open_database(db_path, write=False) as db, db.session() as s:
         assert sorted(s.scalars(select(Person.name))) == sorted(["张三", "李梅"])

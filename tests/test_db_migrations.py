@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from app.db import backup as backups
+from app.auth import Actor
 from app.db import migrate, open_database, schema
 from app.errors import DatabaseError, DatabaseTooNewError
 from app.models import Base, Household, Person, Team
@@ -28,8 +29,8 @@ UPGRADE_OK = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002_test"
-down_revision = "0001_initial"
+revision = "9999_test"
+down_revision = "%s"
 branch_labels = None
 depends_on = None
 
@@ -44,8 +45,8 @@ UPGRADE_FAILS = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002_test"
-down_revision = "0001_initial"
+revision = "9999_test"
+down_revision = "%s"
 branch_labels = None
 depends_on = None
 
@@ -79,8 +80,8 @@ def test_models_match_the_migrations(db_path: Path) -> None:
 
 
 def fill(db_path: Path) -> None:
-    """A file at the current (first) revision holding teams, people and households."""
-    with open_database(db_path) as db, db.session() as s:
+    """A file at the current revision holding teams, people and households."""
+    with open_database(db_path).act_as(Actor.program()) as db, db.session() as s:
         leader = people.create_person(s, people.PersonInput(name="陈志强", phones="13800000001"))
         village = communities.ensure_community(s, "石岗村")
         teams.create_team(s, teams.default_input(s, "石岗村驻点团队", [village.id]), leader.id,
@@ -100,10 +101,10 @@ def use_test_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: s
     """A copy of the real migrations plus one extra revision, made the program's head."""
     location = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, location, ignore=shutil.ignore_patterns("__pycache__"))
-    (location / "versions" / "0002_test.py").write_text(source, encoding="utf-8")
+    (location / "versions" / "9999_test.py").write_text(source % schema.HEAD, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", location)
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "0002_test"))
-    monkeypatch.setattr(schema, "HEAD", "0002_test")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", (*schema.KNOWN_REVISIONS, "9999_test"))
+    monkeypatch.setattr(schema, "HEAD", "9999_test")
     return location
 
 
@@ -120,17 +121,17 @@ def test_older_file_is_backed_up_then_upgraded(db_path: Path, tmp_path: Path,
     assert script_chain(location) == schema.KNOWN_REVISIONS
 
     with open_database(db_path) as db:
-        assert db.report.upgraded_from == "0001_initial"
+        assert db.report.upgraded_from == schema.KNOWN_REVISIONS[-2]
         assert len(db.report.backups) == 1
         with db.engine.connect() as conn:
             nick = conn.exec_driver_sql("SELECT nickname FROM person WHERE name='陈志强'").scalar()
         assert nick == "陈志强同志"
-    assert revision_in(db_path) == "0002_test"
+    assert revision_in(db_path) == "9999_test"
     assert snapshot(db_path) == before
 
     saved = [b for b in backups.list_backups(db_path) if b.reason == "migrate"]
     assert [b.path for b in saved] == db.report.backups
-    assert revision_in(saved[0].path) == "0001_initial"
+    assert revision_in(saved[0].path) == schema.KNOWN_REVISIONS[-2]
     backups.verify(saved[0].path)
 
 
@@ -153,7 +154,7 @@ def test_failed_upgrade_leaves_the_file_exactly_as_it_was(db_path: Path, tmp_pat
 
     assert not db_path.with_name(db_path.name + "-wal").exists()
     assert committed_state(db_path) == (digest, dump)
-    assert revision_in(db_path) == "0001_initial"
+    assert revision_in(db_path) == schema.KNOWN_REVISIONS[-2]  # the real head, as before
     with closing(sqlite3.connect(db_path)) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "scratch" not in tables and not any(t.startswith("_alembic_tmp") for t in tables)
@@ -204,3 +205,32 @@ def test_non_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
             open_database(sheet, write=write)
     assert sheet.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["名册.xlsx"]
+
+
+def test_a_file_from_before_accounts_upgrades_to_accounts_and_an_append_only_trail(
+        db_path: Path) -> None:
+    """A town's file from the first release: its data stay, it gets the account tables (empty,
+    so the first start asks for an administrator) and the append-only audit trail."""
+    from app.db.engine import make_engine, sqlite_url
+    from app.services import accounts
+
+    engine = make_engine(sqlite_url(db_path), foreign_keys=False)
+    migrate.upgrade(engine, target="0001_initial")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO person (name, unit, position, category, mobile, landline,"
+                             " note, version) VALUES ('陈志强', '', '', 'other', '', '', '', 1)")
+    engine.dispose()
+
+    with open_database(db_path).act_as(Actor.program()) as db:
+        assert db.report.upgraded_from == "0001_initial"
+        with db.session() as s:
+            assert s.scalars(select(Person.name)).all() == ["陈志强"]
+            assert not accounts.has_users(s)
+            people.update_person(s, s.scalar(select(Person.id)), people.PersonInput(name="陈志刚"))
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT action, summary FROM audit_entry").fetchall() == [
+            ("update", "人员：陈志刚")]
+        with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
+            conn.execute("UPDATE audit_entry SET summary = '改过'")
+        with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
+            conn.execute("DELETE FROM audit_entry")

@@ -16,6 +16,7 @@ from app.paths import backup_dir_for
 from app.roster import ImportRejected, apply_import, preview_import
 from roster_files import (HOUSEHOLD_HEADER, ID_CHEN, ID_LI, MEMBER_HEADER, TEAM_HEADER,
                           entity_book, good_rows, member, messy_rows, write_book, zip_bomb)
+from tests.accounts_support import act_as_admin_in_commands, add_admin
 from tests.databases import db_target, open_test_database
 
 
@@ -116,6 +117,7 @@ def bad_rows() -> dict[str, list[list[object]]]:
 
 
 def test_all_bad_file_imports_nothing_and_says_where(db: Database, db_path: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     book = write_book(tmp_path / "名册.xlsx", bad_rows())
     with pytest.raises(ImportRejected) as caught:
@@ -133,7 +135,9 @@ def test_all_bad_file_imports_nothing_and_says_where(db: Database, db_path: Path
     assert any("存成了数字" in p.reason for p in problems)
     with db.session() as s:
         assert counts(s) == {"社区": 0, "团队": 0, "人员": 0, "住户": 0}
+    add_admin(db)
     db.close()
+    act_as_admin_in_commands(monkeypatch)
     code = cli_main(["import-roster", "--db", db_target(db_path), str(book)])
     out = capsys.readouterr()
     assert code == 1
@@ -141,13 +145,16 @@ def test_all_bad_file_imports_nothing_and_says_where(db: Database, db_path: Path
 
 
 def test_skip_invalid_imports_the_good_rows(db: Database, db_path: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     rows = good_rows()
     rows["团队人员"] = [*rows["团队人员"],
                     member("石岗村驻点团队", "石岗村", "团队成员", "错号码", "1380000")]
     rows["住户"] = [*rows["住户"], ["石岗村", "", "石岗村9号", "马六", "", "很多", "居民户", "", "", ""]]
     book = write_book(tmp_path / "名册.xlsx", rows)
+    add_admin(db)
     db.close()
+    act_as_admin_in_commands(monkeypatch)
     code = cli_main(["import-roster", "--db", db_target(db_path), str(book), "--skip-invalid"])
     out = capsys.readouterr().out
     assert code == 0

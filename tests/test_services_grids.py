@@ -54,8 +54,9 @@ def test_household_input_round_trips_through_update(db: Database) -> None:
         hid = h.id
     with db.session() as s:
         data, version = households.household_input(s, hid)
-        assert (data.phones, data.grid_id, data.head_resident_id) == (
-            "13812345678，0750-6123456", first, "44070219800101018X")
+        # The form never gets the ID in full: masked for display, None (keep) when saved.
+        assert (data.phones, data.grid_id, data.head_resident_id, data.head_resident_id_masked) == (
+            "13812345678，0750-6123456", first, None, "440702********018X")
         households.update_household(s, hid, data, version)  # unchanged input saves cleanly
     with db.session() as s:
         row = households.household_row(s, hid)
