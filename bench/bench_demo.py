@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.auth import Actor  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.demo import build_demo  # noqa: E402
 
@@ -20,7 +21,7 @@ def main(size: str = "large") -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         started = time.perf_counter()
-        with open_database(path) as db:
+        with open_database(path).act_as(Actor.program()) as db:
             opened = time.perf_counter()
             counts = build_demo(db, size)
         done = time.perf_counter()

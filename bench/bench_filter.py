@@ -31,13 +31,14 @@ def main() -> int:
     args = parser.parse_args()
     from PySide6.QtWidgets import QApplication
 
+    from app.auth import Actor
     from app.db import open_database
     from app.services.households import household_rows
     from ui.households.model import HouseholdModel
     from ui.widgets.table import make_table_view
 
     app = QApplication([])
-    with open_database(ensure_large_db(args.db)) as db, db.session() as s:
+    with open_database(ensure_large_db(args.db)).act_as(Actor.program()) as db, db.session() as s:
         rows = household_rows(s)
     model = HouseholdModel()
     view = make_table_view(model)

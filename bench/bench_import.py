@@ -91,6 +91,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ["ZHILIAN_DATA_DIR"] = str(folder / "data")
+        from app.auth import Actor
         from app.db import open_database
         from app.roster import apply_import
 
@@ -101,7 +102,8 @@ def main() -> None:
         results = []
 
         def full_import(path: Path, run: int) -> None:
-            with open_database(folder / f"{path.stem}-{run}.db") as db:  # fresh database each run
+            fresh = folder / f"{path.stem}-{run}.db"  # a fresh database each run
+            with open_database(fresh).act_as(Actor.program()) as db:
                 results.append(apply_import(db, path))
 
         baseline = median_time(lambda _run: raw_read(book))

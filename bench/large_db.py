@@ -19,6 +19,9 @@ HOUSEHOLDS = 50_000
 SURNAMES = "陈李黄张梁林刘吴罗何郑周谭邓冯曾关伍"
 GIVEN = "伟强明华芳丽敏静军勇志国建红英海燕玲杰平"
 
+# The benchmarks and the screenshots sign in with the demo's administrator.
+ADMIN, ADMIN_PASSWORD = "admin", "demo"
+
 
 def ensure_large_db(path: Path) -> Path:
     if path.exists():
@@ -34,22 +37,27 @@ def ensure_large_db(path: Path) -> Path:
 
 
 def _households(path: Path) -> int:
+    from app.auth import Actor
     from app.db import open_database
     from app.db.database import counts
 
-    with open_database(path) as db, db.session() as s:
+    with open_database(path).act_as(Actor.program()) as db, db.session() as s:
         return counts(s)["住户"]
 
 
 def build(path: Path) -> None:
     from sqlalchemy import insert
 
+    from app.auth import Actor
     from app.db import open_database
-    from app.models import Household
+    from app.auth.passwords import hash_password
+    from app.models import Household, Role, User, UserRole
     from app.services import communities, people, teams
 
     rng = random.Random(7)
-    with open_database(path) as db, db.session() as s:
+    with open_database(path).act_as(Actor.program()) as db, db.session() as s:
+        s.add(User(username=ADMIN, display_name="管理员", password_hash=hash_password(ADMIN_PASSWORD),
+                   roles=[UserRole(role=Role.ADMIN)]))  # as the demo does: a known password
         ids = [communities.create_community(s, communities.CommunityInput(f"第{i + 1}村")).id
                for i in range(60)]
         for t in range(40):
