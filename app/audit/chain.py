@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, AuditHead
@@ -69,16 +69,18 @@ def append(session: Session, entries: list[NewEntry], at: datetime | None = None
                     execution_options={"revision_bump": True})
 
 
-def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
+def _entries(session: Session, batch: int = 5000) -> Iterator[Row]:
+    """Plain rows, not ORM objects: nothing piles up in (or is expunged from) the caller's
+    session, whatever else it holds."""
+    table = AuditEntry.__table__
     after = 0
     while True:
-        chunk = list(session.scalars(select(AuditEntry).where(AuditEntry.id > after)
-                                     .order_by(AuditEntry.id).limit(batch)))
+        chunk = list(session.execute(select(table).where(table.c.id > after)
+                                     .order_by(table.c.id).limit(batch)))
         if not chunk:
             return
         yield from chunk
         after = chunk[-1].id
-        session.expunge_all()
 
 
 def verify(session: Session) -> tuple[int, list[str]]:

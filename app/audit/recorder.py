@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.orm.base import NO_VALUE
 
 from app.audit.chain import NewEntry, append
@@ -27,9 +27,12 @@ from app.normalize import mask_resident_id
 
 PENDING = "audit_pending"
 BULK = "audit_bulk"
+MARKS = "audit_savepoints"
 
 NOT_AUDITED = {AuditEntry.__tablename__, AuditHead.__tablename__, DataRevision.__tablename__}
-QUIET_COLUMNS = {"created_at", "updated_at", "version"}
+# Bookkeeping, not changes: sign-in counters have their own login / login_failed entries.
+QUIET_COLUMNS = {"created_at", "updated_at", "version", "failed_attempts", "last_failed_at",
+                 "last_login_at"}
 SECRET_COLUMNS = {"password_hash"}
 MASKED_COLUMNS = {"resident_id", "head_resident_id"}
 
@@ -85,11 +88,13 @@ def collect(session: Session) -> None:
             table = getattr(obj, "__tablename__", None)
             if table is None or table in NOT_AUDITED:
                 continue
-            if counts is not None:
-                counts[f"{ENTITY_LABELS.get(table, table)}{ACTION_LABELS[action]}"] += 1
-                continue
+            # ``dirty`` also lists objects whose collections alone changed (a team that got a
+            # member): no column changed, so nothing to record or count.
             changes = _changes(obj, action)
             if action == "update" and not changes:
+                continue
+            if counts is not None:
+                counts[f"{ENTITY_LABELS.get(table, table)}{ACTION_LABELS[action]}"] += 1
                 continue
             record(session, action, table, _identity(obj), _describe(obj, table), changes)
 
@@ -103,6 +108,55 @@ def write(session: Session) -> None:
 
 def discard(session: Session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(MARKS, None)
+
+
+# --- savepoints and statements the unit of work does not see ---------------------------------
+# Registered on the Session class, so every session (whichever factory made it) follows them.
+
+@event.listens_for(Session, "after_transaction_create")
+def _savepoint_begun(session: Session, transaction: SessionTransaction) -> None:
+    """Remember what was pending when a savepoint began, to forget what it adds if rolled back."""
+    if transaction.nested:
+        counts: Counter | None = session.info.get(BULK)
+        session.info.setdefault(MARKS, {})[transaction] = (
+            len(session.info.get(PENDING, ())), Counter(counts) if counts is not None else None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _savepoint_rolled_back(session: Session, transaction: SessionTransaction) -> None:
+    """A rolled-back savepoint (an import row that failed, a preview) leaves no entry or count."""
+    if not transaction.nested:
+        return
+    mark = session.info.get(MARKS, {}).pop(transaction, None)
+    if mark is None:
+        return
+    pending_len, saved_counts = mark
+    pending = session.info.get(PENDING)
+    if pending is not None:
+        del pending[pending_len:]
+    counts: Counter | None = session.info.get(BULK)
+    if counts is not None and saved_counts is not None:
+        counts.clear()
+        counts.update(saved_counts)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement(state: ORMExecuteState) -> None:
+    """Bulk INSERT statements (the roster's households) bypass the unit of work: count them."""
+    if not state.is_insert or state.execution_options.get("revision_bump"):
+        return
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table is None or table in NOT_AUDITED:
+        return
+    params = state.parameters
+    rows = len(params) if isinstance(params, (list, tuple)) else 1
+    label = ENTITY_LABELS.get(table, table)
+    counts: Counter | None = state.session.info.get(BULK)
+    if counts is not None:
+        counts[f"{label}新增"] += rows
+    else:
+        record(state.session, "create", table, None, f"{label}：一次新增 {rows} 条")
 
 
 def _identity(obj: Any) -> int | None:

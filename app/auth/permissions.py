@@ -56,6 +56,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ORG_OFFICE: frozenset({P.VIEW_DIRECTORY, P.EXPORT_ROSTER, P.VIEW_RECORDS, P.VIEW_AUDIT,
                                 P.RUN_SPOT_CHECKS, P.PUBLISH_BULLETIN}),
     # Team-scoped roles: only for the teams assigned to the account.
-    Role.LIAISON: frozenset({P.VIEW_DIRECTORY, P.VIEW_SENSITIVE, P.KEEP_RECORDS, P.VIEW_RECORDS}),
+    # A liaison exports (prints) the roster of their own teams' communities (export is scoped).
+    Role.LIAISON: frozenset({P.VIEW_DIRECTORY, P.VIEW_SENSITIVE, P.EXPORT_ROSTER, P.KEEP_RECORDS,
+                             P.VIEW_RECORDS}),
     Role.LEADER: frozenset({P.VIEW_DIRECTORY, P.VIEW_RECORDS}),
 }

@@ -73,10 +73,8 @@ def create_first_admin(session: Session, username: str, display_name: str, passw
     """Only while the database has no account at all (first start, or a new server database)."""
     if has_users(session):
         raise PermissionDenied("已经有管理员账户了：请用它登录，再在“账户”中添加其他账户。")
-    user = _new_user(session, UserInput(username, display_name, [Role.ADMIN]), password)
-    audit.record(session, "create", "app_user", user.id, f"创建第一个管理员账户：{user.username}",
-                 user_id=user.id, username=user.username)
-    return user
+    # Recorded like any new row (one "create" entry, by 系统: nobody is signed in yet).
+    return _new_user(session, UserInput(username, display_name, [Role.ADMIN]), password)
 
 
 # --- signing in --------------------------------------------------------------------------
@@ -88,12 +86,17 @@ def sign_in(session: Session, username: str, password: str, now: datetime | None
     name = username.strip().lower()
     user = session.scalar(select(User).where(User.username == name))
     if user is None or not user.active:
-        verify_password(_dummy_hash(), password)  # same time as a real check: names stay secret
+        # Same time as a real check, and a disabled account is named only to someone who
+        # knows its password: user names stay secret.
+        right = verify_password(user.password_hash if user else _dummy_hash(), password)
+        # A name that is no account is not written down: it may be a password typed into the
+        # wrong field, and passwords are never stored in clear.
+        who = user.username if user else "（未知用户名）"
         audit.record(session, "login_failed", "app_user", user.id if user else None,
-                     f"登录失败：{name or '（未填用户名）'}" + ("（账户已停用）" if user else ""),
-                     user_id=user.id if user else None, username=name[:40] or "?")
-        return SignIn(None, "用户名或密码不对。" if user is None
-                      else "这个账户已停用，请找管理员。")
+                     f"登录失败：{who}" + ("（账户已停用）" if user else ""),
+                     user_id=user.id if user else None, username=who)
+        return SignIn(None, "这个账户已停用，请找管理员。" if user is not None and right
+                      else "用户名或密码不对。")
     wait = seconds_to_wait(user, now)
     if wait:
         audit.record(session, "login_failed", "app_user", user.id, "登录被推迟（连续输错）",
@@ -155,9 +158,8 @@ def user_input(session: Session, user_id: int) -> tuple[UserInput, int]:
 
 def create_user(session: Session, data: UserInput, password: str) -> User:
     require(session, Permission.MANAGE_USERS)
-    user = _new_user(session, data, password)
-    user.must_change_password = True  # the administrator knows it; its owner should choose one
-    return user
+    # The administrator knows the password; its owner should choose one.
+    return _new_user(session, data, password, must_change_password=True)
 
 
 def update_user(session: Session, user_id: int, data: UserInput,
@@ -211,10 +213,12 @@ def team_choices(session: Session) -> list[tuple[int, str]]:
 
 # --- shared ------------------------------------------------------------------------------
 
-def _new_user(session: Session, data: UserInput, password: str) -> User:
+def _new_user(session: Session, data: UserInput, password: str,
+              must_change_password: bool = False) -> User:
     _check_fields(session, data, new=True)
     check_new_password(password, data.username)
-    user = User(username=_username(data.username), password_hash=hash_password(password))
+    user = User(username=_username(data.username), password_hash=hash_password(password),
+                must_change_password=must_change_password)
     _apply(session, user, data)
     session.add(user)
     session.flush()
