@@ -91,13 +91,23 @@ def test_round_trip_into_a_fresh_database(db: Database, tmp_path: Path) -> None:
 
 
 def test_export_command(db: Database, db_path: Path, tmp_path: Path,
-                        capsys: pytest.CaptureFixture[str]) -> None:
+                        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.models import AuditEntry
+    from app.services import accounts
+
     seeded(db, tmp_path)
+    with db.session() as s:
+        accounts.create_first_admin(s, "admin", "管理员", "Admin-pass-2026")
     db.close()
+    monkeypatch.setenv("ZHILIAN_PASSWORD", "Admin-pass-2026")
     out = tmp_path / "cli.xlsx"
-    assert cli_main(["export-roster", "--db", db_target(db_path), "--out", str(out)]) == 0
+    assert cli_main(["export-roster", "--db", db_target(db_path), "--user", "admin",
+                     "--out", str(out)]) == 0
     assert "已导出名册" in capsys.readouterr().out
     assert load_workbook(out, read_only=True)["住户"].max_row == 5
+    with open_test_database(db_path) as reopened, reopened.session() as s:
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert last is not None and (last.username, last.action) == ("admin", "export")
 
 
 def active_people(db: Database) -> list[tuple[str, str]]:

@@ -15,9 +15,12 @@ from app import APP_NAME, __version__
 from app.errors import DomainError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from app.auth import Permission
     from app.db import Database
 
-COMMAND_MODULES = ("app.cli.demo", "app.cli.roster", "app.cli.maintenance")
+COMMAND_MODULES = ("app.cli.demo", "app.cli.users", "app.cli.roster", "app.cli.maintenance")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,18 +51,54 @@ def add_db_option(parser: argparse.ArgumentParser, user: bool = True) -> None:
                             help="以哪个账户执行（默认：环境变量 ZHILIAN_USER）")
 
 
-def open_signed_in(args: argparse.Namespace, *, write: bool = True) -> "Database":
-    """Open the database and sign in as ``--user``: commands obey the same rules as the window."""
+def open_signed_in(args: argparse.Namespace, *need: "Permission", write: bool = True
+                   ) -> "Database":
+    """Open the database and sign in as ``--user``: commands obey the same rules as the window.
+
+    ``need``: the account must hold at least one of these permissions (checked right after
+    signing in, before any work). Signing in writes (failed-attempt count, audit entry), so
+    the database is opened for writing unless ``write=False`` is asked for explicitly.
+    """
     from app.cli.signin import sign_in_from_args
     from app.db import open_database
 
+    existing_file(args)
     db = open_database(getattr(args, "db", None), write=write)
     try:
         sign_in_from_args(db, args)
+        require_any(db, *need)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def existing_file(args: argparse.Namespace) -> "Path | None":
+    """The SQLite file ``--db`` names, which must exist: a command never creates a database
+    it would then have no account for. None for a server database."""
+    from app.db import resolve_url
+    from app.db.engine import sqlite_path
+    from app.errors import DatabaseError
+
+    path = sqlite_path(resolve_url(getattr(args, "db", None)))
+    if path is not None and not (path.is_file() and path.stat().st_size):
+        raise DatabaseError(f"找不到数据库文件 {path}（或文件是空的）。新的数据库请先执行 "
+                            "python main.py users init --user 用户名 创建管理员。")
+    return path
+
+
+def require_any(db: "Database", *need: "Permission") -> None:
+    """PermissionDenied (Chinese) unless the signed-in account holds one of ``need``."""
+    from app.auth import check
+    from app.errors import PermissionDenied
+
+    if not need:
+        return
+    actor = check(db.actor, need[0]) if len(need) == 1 else db.actor
+    if actor is None or not any(actor.can(p) for p in need):
+        roles = actor.roles_text if actor else "未登录"
+        wanted = "”或“".join(p.label for p in need)
+        raise PermissionDenied(f"您的账户（{roles}）没有“{wanted}”的权限。如需要，请找管理员。")
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli import add_db_option
-from app.db import open_database
+from app.auth import Permission
+from app.cli import add_db_option, open_signed_in
 from app.errors import DomainError
 
 
@@ -31,7 +31,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = args.file.expanduser()
     if not path.is_file():  # before opening: a typo must not leave a new empty database behind
         raise DomainError(f"找不到文件“{path}”。")
-    with open_database(getattr(args, "db", None)) as db:
+    with open_signed_in(args, Permission.IMPORT_ROSTER) as db:
         try:
             preview = apply_import(db, path, skip_invalid=args.skip_invalid)
         except ImportRejected as exc:
@@ -51,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.roster import export_roster
 
-    with open_database(getattr(args, "db", None), write=False) as db, db.session() as session:
+    with open_signed_in(args, Permission.EXPORT_ROSTER) as db, db.session() as session:
         out = export_roster(session, args.out.expanduser())
     print(f"已导出名册：{out}")
     return 0

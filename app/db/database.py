@@ -10,13 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.actor import Actor
 from app.db import backup as backups
-from app.db import migrate, sqlite_files
+from app.db import migrate, network, sqlite_files
 from app.db.engine import (is_sqlite, make_engine, make_session_factory, new_session, session_scope,
                            sqlite_path, sqlite_url)
+from app.db.errors import translate
 from app.db.lock import WriterLock
 from app.errors import DatabaseDamagedError, DatabaseError
 from app.models import DataRevision
@@ -66,15 +68,34 @@ class Database:
 
     def backup(self, reason: str = "manual",
                progress: Callable[[int, int], None] | None = None) -> Path:
+        """A checked copy: SQLite's backup API for a file, pg_dump for a server database."""
         if self.path is None:
-            raise DatabaseError("服务器数据库（PostgreSQL）请用 pg_dump 备份，见使用说明。")
+            if self.engine.dialect.name != "postgresql":
+                raise DatabaseError(f"不知道如何备份这种数据库（{self.engine.dialect.name}）。")
+            from app.db import pg_backup
+
+            return pg_backup.take_backup(self.engine.url, reason)
         return backups.take_backup(self.path, reason, progress=progress)
+
+    def list_backups(self) -> list[Path]:
+        """This database's backups, newest first."""
+        if self.path is None:
+            from app.db import pg_backup
+
+            return pg_backup.list_backups(self.engine.url)
+        return [b.path for b in backups.list_backups(self.path)]
 
     def backup_if_changed(self) -> Path | None:
         """The start-up backup: only when data changed since the newest backup."""
         if self.path is None or backups.latest_revision(self.path) == self.data_revision():
             return None
         return self.backup("start")
+
+    def close_keeping_lock(self) -> WriterLock | None:
+        """Close, handing the writer lock (if any) to the caller, who must release it."""
+        lock, self.lock = self.lock, None
+        self.close()
+        return lock
 
     def close(self) -> None:
         self.engine.dispose()
@@ -111,6 +132,7 @@ def open_database(db: str | Path | None = None, *, write: bool = True,
     if path is None:
         return _open_server(url)
     _refuse_foreign(path)
+    network.refuse_network_share(path)
     lock = WriterLock(path) if write else None
     if lock:
         lock.acquire()
@@ -122,6 +144,7 @@ def _open_with_lock(path: Path | None, url: str, lock: WriterLock) -> Database:
         if path is None or lock.db_path != path:
             raise ValueError(f"the lock is for {lock.db_path}, not for {url}")
         _refuse_foreign(path)
+        network.refuse_network_share(path)
         if not lock.held:
             lock.acquire()
     except BaseException:
@@ -189,6 +212,40 @@ def _upgrade(url: str) -> None:
 
 def _open_server(url: str) -> Database:
     engine = make_engine(url)
+    try:
+        return _prepare_server(url, engine)
+    except BaseException as exc:
+        engine.dispose()
+        if isinstance(exc, DBAPIError):
+            raise DatabaseError(_server_message(engine, exc)) from exc
+        raise
+
+
+_SERVER_PROBLEMS = (
+    ("connection refused", "连不上服务器（服务器没有开启，或地址、端口不对）"),
+    ("timeout", "连接服务器超时（网络不通，或服务器没有开启）"),
+    ("could not translate host name", "找不到这台服务器（服务器名称写错了？）"),
+    ("name or service not known", "找不到这台服务器（服务器名称写错了？）"),
+    ("password authentication failed", "服务器拒绝了数据库用户名或密码"),
+    ("no password supplied", "服务器要求密码，但地址中没有写密码"),
+    ("does not exist", "服务器上没有这个数据库或数据库用户"),
+    ("no pg_hba.conf entry", "服务器不允许这台电脑连接（pg_hba.conf）"),
+)
+
+
+def _server_message(engine: Engine, exc: DBAPIError) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    detail = str(exc.orig if exc.orig is not None else exc).strip()
+    lowered = detail.lower()
+    what = next((text for needle, text in _SERVER_PROBLEMS if needle in lowered), None)
+    if what is None:
+        known = translate(exc)
+        what = known.message if known else (detail.splitlines() or [type(exc).__name__])[0]
+    return (f"无法打开服务器数据库 {where}：{what}。"
+            f"请检查 ZHILIAN_DB_URL 和网络，详见 {network.POSTGRES_DOC}。")
+
+
+def _prepare_server(url: str, engine: Engine) -> Database:
     report = OpenReport()
     revision = migrate.current_revision(engine)
     migrate.check_known(revision, engine.url.render_as_string(hide_password=True))
@@ -211,16 +268,27 @@ def set_aside(path: Path, *, now: datetime | None = None) -> Path:
     return target
 
 
-def restore(db: str | Path, backup: Path) -> Database:
+def restore(db: str | Path, backup: Path, lock: WriterLock | None = None) -> Database:
     """Replace the database with a backup and open it; the current file is backed up first.
 
     The writer lock is held from the first check until the returned Database is closed, so
-    no other copy can slip in between the copy and the opening.
+    no other copy can slip in between the copy and the opening. ``lock``: the file's lock,
+    already held by the caller (see ``Database.close_keeping_lock``); it passes on.
     """
     path = Path(db).expanduser().resolve()
     backup = backup.expanduser().resolve()
-    lock = WriterLock(path)
-    lock.acquire()
+    try:
+        network.refuse_network_share(path)
+        if lock is None:
+            lock = WriterLock(path)
+        elif lock.db_path != path:
+            raise ValueError(f"the lock is for {lock.db_path}, not for {path}")
+        if not lock.held:
+            lock.acquire()
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     try:
         _replace_with(path, backup)
     except BaseException:
