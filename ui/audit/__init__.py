@@ -1,0 +1,1 @@
+"""操作记录: the searchable audit trail for the administrator and the organization office."""

@@ -1,0 +1,1 @@
+"""账户: the administrator's list of user accounts, their roles and teams."""
