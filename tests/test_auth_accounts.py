@@ -358,3 +358,23 @@ def test_no_password_in_clear_anywhere_in_the_database(db: Database) -> None:
     for password in DISTINCTIVE:
         assert password.encode("utf-8") not in raw, password
         assert password.encode("utf-16-le") not in raw, password
+
+
+def test_a_restored_backup_keeps_the_user_only_if_their_account_is_in_it(db: Database) -> None:
+    """After a restore the window keeps the same user with their roles in the restored data;
+    an account newer than the backup (or disabled in it) must sign in again."""
+    from app.services.maintenance import record_restore
+
+    uid = add_user(db, "zhangsan", [Role.CLERK])
+    with db.session() as s:
+        kept = accounts.actor_again(s, accounts.actor_for(s.get(User, uid)))
+        assert kept is not None and kept.roles == frozenset({Role.CLERK})
+        newer = Actor(uid + 100, "lisi", "李四", frozenset({Role.ADMIN}))
+        assert accounts.actor_again(s, newer) is None
+        assert accounts.actor_again(s, None) is None
+    db.act_as(None)  # as after a restore whose backup lacks the user
+    with db.session() as s:
+        record_restore(s, "zhilian-20261101.db", newer)
+    [entry] = entries(db, "restore")
+    assert (entry.user_id, entry.username) == (None, "lisi")
+    assert "恢复者的账户不在这份备份中" in entry.summary

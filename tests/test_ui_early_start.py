@@ -1,4 +1,5 @@
-"""Start-up as the user sees it (ui/app.py): the window at once, its data after the checks."""
+"""Start-up as the user sees it (ui/app.py): the window at once, signing in (or the first-start
+wizard on a database without accounts), its data only after that."""
 
 from __future__ import annotations
 
@@ -7,22 +8,57 @@ import subprocess
 import sys
 from pathlib import Path
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QWizard
+from sqlalchemy import select
 
 import ui.app
-from app.db import open_database, resolve_url
+from app.auth import Actor
+from app.db import Database, open_database, resolve_url
 from app.db.engine import sqlite_path
 from app.db.location import sqlite_file_for
 from app.db.lock import WriterLock
-from tests.ui_support import seed_town
+from app.models import AuditEntry, User
+from app.services import accounts
+from app.services.settings import get_settings
+from tests.ui_support import seed_town, type_text
 from ui import startup
+from ui.app import SIGN_IN
+from ui.auth.first_start import FirstStartWizard
+from ui.auth.sign_in import SignInDialog
 from ui.main_window import OPENING, MainWindow
 
 pytestmark = pytest.mark.sqlite_only  # finds and locks the file before SQLAlchemy is imported
 
 ROOT = Path(__file__).resolve().parent.parent
+ADMIN, PASSWORD = "admin", "zhilian-2024"
+
+
+def add_admin(db: Database) -> None:
+    with db.session() as s:
+        accounts.create_first_admin(s, ADMIN, "王管理", PASSWORD)
+
+
+def when_modal(kind: type, action: Callable[[Any], None]) -> None:
+    """Run ``action`` on the modal dialog of type ``kind`` once it is open (it blocks)."""
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            action(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(20, poll)
+
+
+def window_now() -> dict[str, object]:
+    """What the start-up window shows while a sign-in dialog is open over it."""
+    [window] = RecordingWindow.made
+    return {"filled": window.ctx is not None, "status": window.statusBar().currentMessage(),
+            "teams": window.teams_shown}
 
 
 class RecordingWindow(MainWindow):
@@ -63,19 +99,93 @@ def run(qapp: QApplication, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
     qapp.setStyleSheet(style)
 
 
-def test_window_shows_first_then_fills_with_the_team_list(run, db, db_path: Path) -> None:
+def test_window_shows_first_then_signs_in_then_fills_with_the_team_list(
+        run, qtbot, db, db_path: Path) -> None:
     seed_town(db)
+    add_admin(db)
     db.close()
+    at_sign_in: dict[str, object] = {}
 
+    def sign_in(dialog: SignInDialog) -> None:
+        at_sign_in.update(window_now())
+        type_text(qtbot, dialog.username, ADMIN)
+        type_text(qtbot, dialog.password, PASSWORD)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter signs in
+
+    when_modal(SignInDialog, sign_in)
     assert run(str(db_path)) == 0
 
     [window] = RecordingWindow.made
     assert window.at_first_paint == {"visible": True, "filled": False, "status": OPENING,
                                      "import": False}
+    assert at_sign_in == {"filled": False, "status": SIGN_IN, "teams": []}  # no data before
     assert window.teams_shown == ["石岗村驻点团队"]
     assert window.actions_by_name["import"].isEnabled()
-    with open_database(db_path):  # the lock was released on exit
+    assert window.user_label.text() == "当前用户：王管理（管理员）"
+    with open_database(db_path) as again, again.session() as s:  # the lock was released on exit
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.username) == ("login", ADMIN)
+
+
+def test_quitting_at_sign_in_closes_the_program_without_data(run, db, db_path: Path) -> None:
+    seed_town(db)
+    add_admin(db)
+    db.close()
+    when_modal(SignInDialog, lambda dialog: dialog.quit_button.click())
+
+    assert run(str(db_path)) == 0
+
+    [window] = RecordingWindow.made
+    assert window.ctx is None and window.teams_shown == [] and not window.isVisible()
+    with open_database(db_path):  # the lock was released
         pass
+
+
+def test_first_start_creates_the_administrator_and_the_town_settings(
+        run, qtbot, db, db_path: Path) -> None:
+    db.close()  # a new database: no account yet
+    refused: dict[str, str] = {}
+
+    def admin_page(wizard: FirstStartWizard) -> None:
+        page = wizard.admin_page
+        type_text(qtbot, page.username, "liming")
+        type_text(qtbot, page.display_name, "李明")
+        type_text(qtbot, page.password, "short")
+        type_text(qtbot, page.password2, "short")
+        wizard.button(QWizard.WizardButton.CommitButton).click()
+        refused["password"] = page.findChild(QLabel, "error_password").text()
+        page.password.setText("zhilian-2024")
+        page.password2.setText("zhilian-2025")
+        wizard.button(QWizard.WizardButton.CommitButton).click()
+        refused["password2"] = page.findChild(QLabel, "error_password2").text()
+        page.password2.setText("zhilian-2024")
+        wizard.button(QWizard.WizardButton.CommitButton).click()
+        town = wizard.town_page
+        refused["cancel"] = str(wizard.button(QWizard.WizardButton.CancelButton).isVisible())
+        town.town_name.clear()
+        type_text(qtbot, town.town_name, "赤溪镇")
+        type_text(qtbot, town.hotline, "0750-5123456")
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+
+    when_modal(FirstStartWizard, admin_page)
+    assert run(str(db_path)) == 0
+
+    assert refused == {"password": "密码至少 8 位（现在 5 位）", "password2": "两次输入的密码不一致",
+                       "cancel": "False"}
+    [window] = RecordingWindow.made
+    assert window.user_label.text() == "当前用户：李明（管理员）"
+    with open_database(db_path).act_as(Actor.program()) as again, again.session() as s:
+        [user] = s.scalars(select(User)).all()
+        assert (user.username, user.display_name, user.active) == ("liming", "李明", True)
+        assert "zhilian-2024" not in user.password_hash
+        settings = get_settings(s)
+        assert (settings.town_name, settings.hotline) == ("赤溪镇", "0750-5123456")
+        by = {e.action: e.username for e in s.scalars(select(AuditEntry))}
+        assert by["login"] == "liming" and by["update"] == "liming"  # settings under the admin
+    # The next start asks to sign in: the wizard is for a database without accounts only.
+    RecordingWindow.made = []
+    when_modal(SignInDialog, lambda dialog: dialog.quit_button.click())
+    assert run(str(db_path)) == 0
 
 
 def test_database_in_use_is_refused_before_any_window(run, db, db_path: Path,
@@ -135,10 +245,17 @@ def test_file_named_by_environment_url(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sqlite_file_for(None) is None
 
 
-def test_nothing_before_the_first_paint_imports_sqlalchemy(db_path: Path) -> None:
-    """In a fresh process, as main.py starts the window."""
+def test_nothing_before_the_first_paint_imports_sqlalchemy(db, db_path: Path) -> None:
+    """In a fresh process, as main.py starts the window (signing in without the dialog)."""
+    add_admin(db)
+    db.close()
     code = ("import sys\n"
             "from ui.app import run_gui\n"
+            "import ui.startup\n"
+            "def sign_in(db, parent=None):\n"
+            "    from app.services.accounts import sign_in_to\n"
+            f"    return sign_in_to(db, {ADMIN!r}, {PASSWORD!r}) is not None\n"
+            "ui.startup.sign_in_with_dialogs = sign_in\n"
             "import ui.main_window as mw\n"
             "built = mw.MainWindow.__init__\n"
             "def init(self, *args):\n"

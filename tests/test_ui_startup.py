@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from app.auth import Actor
 from app.db import Database, open_database
 from app.db.database import counts
 from app.services import people
@@ -47,6 +48,7 @@ def test_settings_page_restores_a_backup(qtbot, db: Database,
     qtbot.waitUntil(lambda: window.ctx.db is not db and window.ctx.db.lock is not None,
                     timeout=10000)
     tasks.wait_all()
+    assert window.ctx.db.actor == db.actor  # the restored file is used by the same user
     assert people_shown(window) == before
     with window.ctx.db.session() as s:  # the file itself, not only the page
         assert "王小明" not in [p.name for p in people.search_people(s)]
@@ -69,7 +71,7 @@ def test_damaged_database_is_set_aside_and_restored_at_start_up(
 
     assert reopened is not None and len(asked) == 1 and "已损坏" in asked[0]
     assert any("损坏" in p.name for p in db_path.parent.iterdir() if p != db_path)
-    with reopened.session() as s:
+    with reopened.act_as(Actor.program()).session() as s:  # nobody signed in at start-up yet
         assert len(people.search_people(s)) == 0  # the backup held households only
     reopened.close()
     with open_database(db_path) as again, again.session() as s:

@@ -2,7 +2,9 @@
 
 Start-up in the order users feel it: the writer lock first (a second copy is refused at once),
 then the window's shell on screen (~0.3 s), and only after its first paint the data layer
-(SQLAlchemy alone is ~0.5 s of imports), the database checks and the first page's rows.
+(SQLAlchemy alone is ~0.5 s of imports), the database checks, signing in (or, on a database
+without accounts, the first-start wizard) and the first page's rows: nothing from the database
+is shown before someone has signed in.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from app.errors import DatabaseInUseError
 from ui import crash, fonts, startup, tasks
 from ui.main_window import MainWindow
 from ui.style import STYLE
+
+SIGN_IN = "请登录…"
 
 
 def make_application() -> QApplication:
@@ -75,6 +79,11 @@ class Opening:
         self.lock = None  # it passed to the Database, or was released when opening failed
         if db is None:
             self.failed = True
+            self.window.close()
+            return
+        self.window.statusBar().showMessage(SIGN_IN)
+        if not startup.sign_in_with_dialogs(db, self.window):
+            db.close()  # 退出程序 in the sign-in dialog: nothing was shown
             self.window.close()
             return
         from ui.context import AppContext

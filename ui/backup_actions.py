@@ -8,9 +8,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from app.auth import Permission, check
 from app.db import open_database, restore
 from app.db.backup import BackupInfo, list_backups
-from app.errors import DomainError
+from app.errors import DomainError, PermissionDenied
+from app.services.maintenance import record_restore
 from ui import tasks
 from ui.context import AppContext
 from ui.widgets.messages import confirm, error
@@ -24,7 +26,20 @@ def describe(info: BackupInfo) -> str:
     return f"{info.taken_at:%Y-%m-%d %H:%M:%S}（{info.reason_label}）  {info.path.name}"
 
 
+def allowed(parent: QWidget, ctx: AppContext, title: str) -> bool:
+    """Backups and restores are for roles that look after the database (the window hides
+    them from the others; this is the check behind that)."""
+    try:
+        check(ctx.db.actor, Permission.MAINTAIN_DATABASE)
+    except PermissionDenied as exc:
+        error(parent, title, exc.message)
+        return False
+    return True
+
+
 def backup_now(parent: QWidget, ctx: AppContext, on_done: Callable[[Path], None]) -> None:
+    if not allowed(parent, ctx, "立即备份"):
+        return
     if ctx.db.path is None:
         error(parent, "立即备份", "服务器数据库（PostgreSQL）请用 pg_dump 备份，见使用说明。")
         return
@@ -35,6 +50,8 @@ def backup_now(parent: QWidget, ctx: AppContext, on_done: Callable[[Path], None]
 
 def choose_and_restore(parent: QWidget, ctx: AppContext, on_done: Callable[[], None]) -> None:
     """从备份恢复… in the menu: pick one of this database's backups, then restore it."""
+    if not allowed(parent, ctx, "从备份恢复"):
+        return
     found = backups_of(ctx)
     if not found:
         error(parent, "从备份恢复", "这个数据库还没有备份。")
@@ -51,7 +68,7 @@ def restore_backup(parent: QWidget, ctx: AppContext, backup: Path,
     """Close the database, replace it with the backup (the current file is backed up first),
     and give every page the reopened database."""
     path = ctx.db.path
-    if path is None:
+    if path is None or not allowed(parent, ctx, "从备份恢复"):
         return
     if not confirm(parent, "从备份恢复",
                    f"用备份“{backup.name}”替换当前数据？\n\n恢复前会先备份当前文件，"
@@ -60,8 +77,12 @@ def restore_backup(parent: QWidget, ctx: AppContext, backup: Path,
     tasks.wait_all()
     ctx.db.close()
 
+    restored_by = ctx.db.actor
+
     def done(db: Any) -> None:
         ctx.replace_database(db)
+        with ctx.db.session() as session:
+            record_restore(session, backup.name, restored_by)
         on_done()
 
     def failed(exc: BaseException) -> None:

@@ -1,8 +1,11 @@
 """The main window: navigation on the left, one page per area, menus and the status bar.
 
 At start-up the window is shown as a shell first (navigation, page frames, a status bar saying
-the database is opening) and ``attach`` fills it once the database is open: the user sees the
-program at once, and nothing from the database before its checks have passed.
+the database is opening) and ``attach`` fills it once the database is open and someone has
+signed in: the user sees the program at once, and nothing from the database before its checks
+have passed. The pages are built for the signed-in user: what their roles cannot do is not
+shown (the services refuse it anyway). 切换用户 signs out, empties the pages, and builds them
+again for whoever signs in next.
 """
 
 from __future__ import annotations
@@ -35,10 +38,20 @@ def _counts(db: Database) -> dict[str, int]:
         return counts(s)
 
 
-AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "设置")
-DATA_AREAS = (AREAS[0], AREAS[-1])  # filled from the database by ``attach``
+AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "操作记录", "账户",
+         "设置")
+PLANNED_AREAS = AREAS[1:6]
+DATA_AREAS = ("团队与人员", "操作记录", "账户", "设置")  # filled from the database by ``attach``
+# Areas only some roles see (the Permission's value: app.auth is not imported before the
+# first paint), and where their page comes from; built when first shown.
+AREA_PERMISSIONS = {"操作记录": "audit.view", "账户": "users.manage"}
+LAZY_PAGES = {"操作记录": ("ui.audit.page", "AuditPage"), "账户": ("ui.users.page", "UsersPage")}
 OPENING = "正在打开数据库…"
+SIGNED_OUT = "已退出登录"
 DATA_ACTIONS = ("import", "export", "backup", "restore")
+ACTION_PERMISSIONS = {"import": "roster.import", "export": "roster.export",
+                      "backup": "database.maintain", "restore": "database.maintain"}
+ACCOUNT_ACTIONS = ("password", "switch")
 
 
 class MainWindow(QMainWindow):
@@ -54,8 +67,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.resize(1280, 800)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {area: PlannedPage(area) for area in AREAS[1:-1]}
-        self.pages = {AREAS[0]: _opening(), **self.pages, AREAS[-1]: _opening()}
+        self.pages: dict[str, QWidget] = {
+            area: PlannedPage(area) if area in PLANNED_AREAS else _opening() for area in AREAS}
+        self._built: set[str] = set()  # the lazily built areas that hold their real page
         self._frames: dict[str, QVBoxLayout] = {}
         for area in AREAS:
             self.stack.addWidget(self._titled(area, self.pages[area]))
@@ -70,36 +84,51 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(OPENING)
 
     def attach(self, ctx: AppContext, *, settings_after_paint: bool = False) -> None:
-        """Fill the shell from the open database: the pages read their first rows now.
+        """Fill the shell from the open database, for the signed-in user (``ctx.db.actor``):
+        the pages read their first rows now.
 
         ``settings_after_paint``: build the settings page (not on screen; it reads settings
         and lists backups) only after the team list has been painted, to show data sooner.
         """
+        self.ctx = ctx
+        self._build_pages(first=True, settings_after_paint=settings_after_paint)
+        self.statusBar().clearMessage()
+        ctx.data_changed.connect(self.refresh_status)
+        ctx.actor_changed.connect(self._rebuild_for_actor)
+        ctx.sign_in_needed.connect(self.switch_user, Qt.ConnectionType.QueuedConnection)
+        # Counted in a worker once the event loop runs, so it does not slow the first paint.
+        QTimer.singleShot(0, self.refresh_status)
+
+    def _build_pages(self, first: bool = False, settings_after_paint: bool = False) -> None:
+        """The pages for who is signed in now; each hides what their roles cannot do."""
         from ui.directory_page import DirectoryPage
 
-        self.ctx = ctx
+        ctx = self._context()
         self.directory: DirectoryPage = DirectoryPage(ctx)
         self._place(AREAS[0], self.directory)
-        after_next_paint(self.directory.teams.table.viewport(), self.data_shown.emit)
+        if first:
+            after_next_paint(self.directory.teams.table.viewport(), self.data_shown.emit)
         if settings_after_paint:
             self.data_shown.connect(self._attach_settings, Qt.ConnectionType.SingleShotConnection)
         else:
             self._attach_settings()
-        self.statusBar().clearMessage()
-        ctx.data_changed.connect(self.refresh_status)
-        # Counted in a worker once the event loop runs, so it does not slow the first paint.
-        QTimer.singleShot(0, self.refresh_status)
+        self._show_allowed()
+        self._show_user()
 
     def _attach_settings(self) -> None:
         from ui.settings.page import SettingsPage
 
+        if self.ctx is None or self.ctx.db.actor is None:
+            return  # signed out before the page was due
         self.settings: SettingsPage = SettingsPage(self._context())
         self._place(AREAS[-1], self.settings)
-        for key in DATA_ACTIONS:  # backups and restores report to the settings page
-            self.actions_by_name[key].setEnabled(True)
+        self._show_allowed()  # backups and restores report to the settings page
 
     def _place(self, area: str, page: QWidget) -> None:
-        self.pages[area].deleteLater()
+        old = self.pages[area]
+        self._frames[area].removeWidget(old)
+        old.hide()  # deleted on the event loop's next turn; not on screen meanwhile
+        old.deleteLater()
         self.pages[area] = page
         self._frames[area].addWidget(page, 1)
 
@@ -108,9 +137,80 @@ class MainWindow(QMainWindow):
         nav.setObjectName("navList")
         nav.addItems(list(AREAS))
         nav.setFixedWidth(170)
-        nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        for area in AREA_PERMISSIONS:  # until someone who may see them signs in
+            nav.item(AREAS.index(area)).setHidden(True)
+        nav.currentRowChanged.connect(self._area_chosen)
         nav.setCurrentRow(0)
         return nav
+
+    def _area_chosen(self, row: int) -> None:
+        if 0 <= row < len(AREAS) and AREAS[row] in LAZY_PAGES:
+            self._ensure_page(AREAS[row])
+        self.stack.setCurrentIndex(row)
+
+    def _ensure_page(self, area: str) -> None:
+        """The audit view and the account list are built the first time they are shown."""
+        if area in self._built or not self._may_see(area):
+            return
+        module_name, class_name = LAZY_PAGES[area]
+        try:
+            from importlib import import_module
+
+            page_class = getattr(import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            page: QWidget = _opening("这个版本还没有安装此功能。")
+        else:
+            page = page_class(self._context())
+        self._built.add(area)
+        self._place(area, page)
+
+    def _may_see(self, area: str) -> bool:
+        return self._can(AREA_PERMISSIONS[area]) if area in AREA_PERMISSIONS else True
+
+    def _can(self, permission_value: str) -> bool:
+        if self.ctx is None or self.ctx.db.actor is None:
+            return False
+        from app.auth import Permission
+
+        return self.ctx.db.actor.can(Permission(permission_value))
+
+    def _show_allowed(self) -> None:
+        """Menus and areas as the signed-in user's roles allow: what they cannot do is hidden."""
+        signed_in = self.ctx is not None and self.ctx.db.actor is not None
+        settings_ready = signed_in and self._settings_page() is not None
+        for key, permission in ACTION_PERMISSIONS.items():
+            allowed = self._can(permission)
+            self.actions_by_name[key].setVisible(allowed or not signed_in)
+            self.actions_by_name[key].setEnabled(allowed and settings_ready)
+        for key in ACCOUNT_ACTIONS:
+            self.actions_by_name[key].setEnabled(signed_in)
+        if signed_in and self.ctx is not None and self.ctx.db.actor is not None:
+            self.actions_by_name["password"].setEnabled(self.ctx.db.actor.user_id is not None)
+        for area in AREA_PERMISSIONS:
+            hidden = not self._may_see(area)
+            self.nav.item(AREAS.index(area)).setHidden(hidden)
+            if hidden and self.nav.currentRow() == AREAS.index(area):
+                self.nav.setCurrentRow(0)
+        if AREAS[self.nav.currentRow()] in LAZY_PAGES:
+            self._ensure_page(AREAS[self.nav.currentRow()])
+
+    def _settings_page(self) -> SettingsPage | None:
+        page = getattr(self, "settings", None)
+        return page if page is not None and self.pages[AREAS[-1]] is page else None
+
+    def _reload_backups(self) -> None:
+        page = self._settings_page()
+        if page is not None:
+            page.reload_backups()
+
+    def _show_user(self) -> None:
+        actor = self.ctx.db.actor if self.ctx is not None else None
+        if actor is None:
+            self.user_label.setText("未登录")
+            self.user_label.setToolTip("")
+            return
+        self.user_label.setText(f"当前用户：{actor.display_name}（{actor.roles_text}）")
+        self.user_label.setToolTip(f"用户名：{actor.username}")
 
     def _titled(self, area: str, page: QWidget) -> QWidget:
         wrapper = QWidget()
@@ -161,10 +261,20 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.setEnabled(key not in DATA_ACTIONS)
             self.actions_by_name[key] = action
+        account_menu = self.menuBar().addMenu("账户(&A)")
+        for key, text, slot in (("password", "修改密码…", self.change_password),
+                                ("switch", "切换用户…", self.switch_user)):
+            action = account_menu.addAction(text)
+            action.triggered.connect(slot)
+            action.setEnabled(False)
+            self.actions_by_name[key] = action
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction("关于").triggered.connect(self.about)
 
     def _status_bar(self) -> None:
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
         self.db_label = QLabel()
         self.db_label.setObjectName("dbLabel")
         self.counts_label = QLabel()
@@ -174,7 +284,7 @@ class MainWindow(QMainWindow):
 
     # -- status ----------------------------------------------------------------------------
     def refresh_status(self) -> None:
-        if self.ctx is None:
+        if self.ctx is None or self.ctx.db.actor is None:
             return
         db = self.ctx.db
         self.db_label.setText(f"数据库：{db.display_name}")
@@ -202,7 +312,7 @@ class MainWindow(QMainWindow):
     def _startup_backup_done(self, path: Path | None) -> None:
         text = f"启动备份已完成：{path.name}" if path else "数据自上次备份后没有变化，无需启动备份。"
         self.statusBar().showMessage(text, 15000)
-        self.settings.reload_backups()
+        self._reload_backups()
 
     def _startup_backup_failed(self, exc: BaseException) -> None:
         self.statusBar().showMessage(f"启动备份失败：{exc}")
@@ -226,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def _backed_up(self, path: Path) -> None:
         self.statusBar().showMessage(f"已备份：{path}", 15000)
-        self.settings.reload_backups()
+        self._reload_backups()
 
     def restore_backup(self) -> None:
         from ui import backup_actions
@@ -239,7 +349,44 @@ class MainWindow(QMainWindow):
 
     def _restored(self) -> None:
         self.statusBar().showMessage("已从备份恢复，所有页面已重新载入。", 15000)
-        self.settings.reload_backups()
+        self._reload_backups()
+
+    # -- signing in and out --------------------------------------------------------------
+    def change_password(self) -> None:
+        from ui import startup
+
+        if startup.change_password_dialog(self._context().db, False, self).exec():
+            self.statusBar().showMessage("密码已修改。", 15000)
+
+    def switch_user(self) -> None:
+        """Sign out, empty the pages, and let the next user sign in; the pages are built
+        again for them. 退出程序 in the sign-in dialog closes the window."""
+        from ui import startup
+
+        ctx = self._context()
+        tasks.wait_all()  # nothing may still be reading for the user who leaves
+        self.sign_out()
+        if not startup.sign_in_with_dialogs(ctx.db, self):
+            self.close()
+            return
+        ctx.signed_in_as_other()
+
+    def sign_out(self) -> None:
+        """Nobody is signed in: no page shows data until someone signs in again."""
+        ctx = self._context()
+        ctx.db.act_as(None)
+        for area in DATA_AREAS:
+            self._place(area, _opening(SIGNED_OUT))
+        self._built.clear()
+        self.counts_label.clear()
+        self._show_allowed()
+        self._show_user()
+        self.statusBar().showMessage(SIGNED_OUT)
+
+    def _rebuild_for_actor(self) -> None:
+        self._build_pages()
+        self.refresh_status()
+        self.statusBar().showMessage(f"已登录：{self._context().db.actor.display_name}", 15000)
 
     def about(self) -> None:
         QMessageBox.about(self, "关于", f"<b>{APP_NAME}</b> {__version__}<br><br>"
@@ -252,9 +399,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _opening() -> QLabel:
-    """What a data page's frame shows until the database is open and checked."""
-    label = QLabel(OPENING)
+def _opening(text: str = OPENING) -> QLabel:
+    """What a data page's frame shows until the database is open and checked (and someone
+    has signed in)."""
+    label = QLabel(text)
     label.setObjectName("openingLabel")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label

@@ -1,4 +1,5 @@
-"""Opening the database at start-up, with a clear dialog for every way it can fail.
+"""Opening the database at start-up, with a clear dialog for every way it can fail, and
+signing in to it.
 
 ``claim_database`` runs before the data layer is imported (it needs no SQLAlchemy), so a
 second copy is refused at once; the rest runs after the main window's first paint.
@@ -7,11 +8,11 @@ second copy is refused at once; the rest runs after the main window's first pain
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.db import sqlite_files
+from app.db import network, sqlite_files  # neither imports SQLAlchemy: safe before first paint
 from app.db.location import sqlite_file_for
 from app.db.lock import WriterLock
 from app.errors import (DatabaseDamagedError, DatabaseInUseError, DatabaseTooNewError,
@@ -35,6 +36,8 @@ def claim_database(db_arg: str | None) -> WriterLock | None:
     if path is None or (path.is_file() and path.stat().st_size
                         and not sqlite_files.is_sqlite_file(path)):
         return None
+    if network.network_share(path) is not None:
+        return None  # no lock file on the share: open_database refuses it, pointing to PostgreSQL
     lock = WriterLock(path)
     try:
         lock.acquire()
@@ -94,3 +97,50 @@ def offer_restore(exc: DatabaseDamagedError) -> Database | None:
         return db
     error(None, TITLE, f"所有备份都无法使用。损坏的文件保留在：{moved}")
     return None
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+def sign_in_with_dialogs(db: Database, parent: QWidget | None = None) -> bool:
+    """Someone signs in to ``db`` (its sessions then act for them); False to close the program.
+
+    A database without any account starts with the first-start wizard (the administrator,
+    then the town's settings); otherwise the sign-in dialog, and right after it the password
+    change when the administrator set a temporary one (取消 there goes back to signing in).
+    Tests replace this function, or the dialog factories below.
+    """
+    from app.services import accounts
+
+    with db.session() as s:
+        first_start = not accounts.has_users(s)
+    if first_start:
+        return bool(first_start_dialog(db, parent).exec())
+    username = ""
+    while True:
+        dialog = sign_in_dialog(db, parent, username)
+        if not dialog.exec():
+            return False
+        if not dialog.result_value.must_change_password:
+            return True
+        if change_password_dialog(db, True, parent).exec():
+            return True
+        username = dialog.username.text()
+        db.act_as(None)  # a temporary password is not enough to use the program
+
+
+def sign_in_dialog(db: Database, parent: QWidget | None = None, username: str = "") -> Any:
+    from ui.auth.sign_in import SignInDialog
+
+    return SignInDialog(db, parent, username)
+
+
+def first_start_dialog(db: Database, parent: QWidget | None = None) -> Any:
+    from ui.auth.first_start import FirstStartWizard
+
+    return FirstStartWizard(db, parent)
+
+
+def change_password_dialog(db: Database, forced: bool, parent: QWidget | None = None) -> Any:
+    from ui.auth.change_password import ChangePasswordDialog
+
+    return ChangePasswordDialog(db, forced, parent)

@@ -16,6 +16,7 @@ from app.db import backup as backups
 from app.db.database import counts
 from app.db.engine import sqlite_path
 from app.errors import DatabaseDamagedError, DatabaseError, DomainError
+from app.services.maintenance import record_restore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -114,7 +115,7 @@ def _sign_in_restored(db: Database, args: argparse.Namespace, password: str | No
               file=sys.stderr)
         return
     with db.session() as session:
-        audit.record(session, "restore", summary=f"从备份恢复数据库：{args.backup.name}")
+        record_restore(session, args.backup.name, db.actor)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

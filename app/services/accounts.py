@@ -120,6 +120,17 @@ def sign_in(session: Session, username: str, password: str, now: datetime | None
     return SignIn(actor_for(user), must_change_password=user.must_change_password)
 
 
+def actor_again(session: Session, actor: Actor | None) -> Actor | None:
+    """The same user in another copy of the data (a restored backup): their roles there, or
+    None when the account is not there (newer than the backup) or is disabled there."""
+    if actor is None or actor.system:
+        return actor
+    user = session.get(User, actor.user_id or 0)
+    if user is None or user.username != actor.username or not user.active:
+        return None
+    return actor_for(user)
+
+
 def seconds_to_wait(user: User, now: datetime) -> int:
     if user.failed_attempts < FREE_FAILURES or user.last_failed_at is None:
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.auth import Permission
 from app.db import Database
 from app.models import CommunityKind
 from app.services import communities as community_service
@@ -63,9 +64,12 @@ class CommunitiesPage(ListPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(COLUMNS, "搜索名称、地点、团队…", "communities", parent)
         self.ctx = ctx
-        self.add_button("community_new", "新增村（社区）", self.new_community).setProperty("primary", True)
-        self.add_button("community_edit", "编辑", self.edit_community)
-        self.table.doubleClicked.connect(self.edit_community)
+        self.can_edit = ctx.can(Permission.EDIT_DIRECTORY)
+        if self.can_edit:  # read-only roles see the list without the buttons
+            self.add_button("community_new", "新增村（社区）", self.new_community).setProperty(
+                "primary", True)
+            self.add_button("community_edit", "编辑", self.edit_community)
+            self.table.doubleClicked.connect(self.edit_community)
         ctx.data_changed.connect(self.mark_stale)
 
     def reload(self) -> None:
@@ -73,12 +77,12 @@ class CommunitiesPage(ListPage):
             self.set_rows(community_rows(s))
 
     def new_community(self) -> None:
-        if CommunityDialog(self.ctx.db, None, self).exec():
+        if self.can_edit and CommunityDialog(self.ctx.db, None, self).exec():
             self.ctx.data_changed.emit()
 
     def edit_community(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or not self.can_edit:
             return
         dialog = CommunityDialog(self.ctx.db, row, self)
         # grid changes are saved as they are made, so they count even when 取消 closes the form

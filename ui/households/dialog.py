@@ -12,11 +12,13 @@ from datetime import date
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QGridLayout, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
+from app.auth import Permission, can
 from app.db import Database
 from app.errors import ValidationError
 from app.models import HouseholdKind
 from app.services import households as household_service
 from app.services.households import HouseholdInput
+from ui.auth.reveal import IdField
 from ui.communities.rows import community_choices, grid_choices
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
@@ -52,8 +54,9 @@ def household_choices(session: Session) -> HouseholdChoices:
 
 def household_start(session: Session, household_id: int) -> HouseholdStart:
     data, version = household_service.household_input(session, household_id)
-    return HouseholdStart(data, household_id, version,
-                          household_service.current_tag_names(session, household_id))
+    tags = (household_service.current_tag_names(session, household_id)
+            if can(session, Permission.VIEW_SENSITIVE) else [])
+    return HouseholdStart(data, household_id, version, tags)
 
 
 class HouseholdDialog(FormDialog):
@@ -76,16 +79,23 @@ class HouseholdDialog(FormDialog):
             data.phones, "手机和/或固定电话，如 13812345678，0750-6123456", "phones"))
         self.size_box = self.add_field("size", "家庭人口", self._size_box(data.size))
         self.kind = self.add_field("kind", "类型", choice_combo(KINDS, data.kind, "kind"))
-        self.resident_id = self.add_field("head_resident_id", "户主身份证号", line_edit(
-            "", self._id_hint(data.head_resident_id_masked), "head_resident_id"))
+        self.resident_id = line_edit("", self._id_hint(data.head_resident_id_masked),
+                                     "head_resident_id")
+        self.id_field = self.add_field("head_resident_id", "户主身份证号", IdField(
+            self.resident_id, db, "household", start.household_id, data.head_resident_id_masked))
         self.note = self.add_field("note", "备注", line_edit(data.note, "", "note"))
-        self.form.addRow(self._rule())
-        self.tag_boxes = self.add_field("key_group", "重点人群", self._tag_grid())
-        self.tag_date = self.add_field("tag_date", "变动日期", date_edit(date.today(), "tag_date"))
-        self.tag_reason = self.add_field("tag_reason", "变动原因", line_edit(
-            "", "重点人群有增减时填写，如：新增低保、复核不符", "tag_reason"))
-        self.tag_date.setMaximumWidth(150)
-        self._tags_toggled()
+        # Key-group tags are sensitive: a role that may not see them does not get the boxes
+        # (and the form neither reads nor changes them).
+        self.sees_tags = db.actor is not None and db.actor.can(Permission.VIEW_SENSITIVE)
+        self.checks: dict[str, QCheckBox] = {}
+        if self.sees_tags:
+            self.form.addRow(self._rule())
+            self.tag_boxes = self.add_field("key_group", "重点人群", self._tag_grid())
+            self.tag_date = self.add_field("tag_date", "变动日期", date_edit(date.today(), "tag_date"))
+            self.tag_reason = self.add_field("tag_reason", "变动原因", line_edit(
+                "", "重点人群有增减时填写，如：新增低保、复核不符", "tag_reason"))
+            self.tag_date.setMaximumWidth(150)
+            self._tags_toggled()
 
     # -- building ------------------------------------------------------------------------------
     @staticmethod
@@ -170,6 +180,8 @@ class HouseholdDialog(FormDialog):
             return hid
 
     def _save_tags(self, session: Session, household_id: int) -> None:
+        if not self.sees_tags:
+            return
         added, removed = self.tag_changes()
         on, reason = date_of(self.tag_date), self.tag_reason.text()
         for name in added:

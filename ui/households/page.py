@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout,
+                               QWidget)
 
+from app.auth import Permission
 from app.db import Database
 from app.errors import DomainError
 from app.services.households import HouseholdInput, HouseholdRow, household_row, household_rows
@@ -19,12 +21,14 @@ from ui.communities.rows import community_choices
 from ui.context import AppContext
 from ui.households.dialog import (HouseholdChoices, HouseholdDialog, HouseholdStart,
                                   household_choices, household_start)
-from ui.households.model import ROW_ROLE, WIDTHS, HouseholdModel
+from ui.auth.reveal import reveal_id
+from ui.households.model import COLUMNS, ROW_ROLE, WIDTHS, HouseholdModel
 from ui.widgets.inputs import line_edit
 from ui.widgets.messages import error
 from ui.widgets.table import make_table_view
 
 DEBOUNCE_MS = 150
+KEY_GROUP_COLUMN = [field for _, field in COLUMNS].index("key_groups")
 
 
 def load_rows(db: Database, community_id: int | None) -> list[HouseholdRow]:
@@ -58,13 +62,40 @@ class HouseholdsPage(QWidget):
         self.new_button = self._button("household_new", "新增住户", self.new_household)
         self.new_button.setProperty("primary", True)
         self.edit_button = self._button("household_edit", "编辑", self.edit_household)
-        self.table.doubleClicked.connect(lambda _index: self.edit_household())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.edit_household,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+        self._apply_roles()
         self._layout()
         self.community.currentIndexChanged.connect(lambda _i: self.load())
         ctx.data_changed.connect(self._data_changed)
+
+    def _apply_roles(self) -> None:
+        """Read-only roles get no buttons; key groups only for roles that may see them (the
+        service leaves them blank for the others); unmasking only for roles allowed to."""
+        self.can_edit = self.ctx.can(Permission.EDIT_DIRECTORY)
+        self.can_unmask = self.ctx.can(Permission.UNMASK_ID)
+        self.new_button.setVisible(self.can_edit)
+        self.edit_button.setVisible(self.can_edit)
+        if self.can_edit:
+            self.table.doubleClicked.connect(lambda _index: self.edit_household())
+            for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                QShortcut(QKeySequence(key), self.table, self.edit_household,
+                          context=Qt.ShortcutContext.WidgetShortcut)
+        self.table.setColumnHidden(KEY_GROUP_COLUMN, not self.ctx.can(Permission.VIEW_SENSITIVE))
+        if self.can_unmask:
+            self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            self.table.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, at: QPoint) -> None:
+        if self.selected() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("显示户主完整身份证号…", self.reveal_selected)
+        menu.exec(self.table.viewport().mapToGlobal(at))
+
+    def reveal_selected(self) -> None:
+        row = self.selected()
+        if row is not None and self.can_unmask:
+            reveal_id(self, self.ctx.db, "household", row.id,
+                      f"户主：{row.head_name}（{row.address}）")
 
     def _layout(self) -> None:
         top = QHBoxLayout()
@@ -141,6 +172,8 @@ class HouseholdsPage(QWidget):
         return rows[0].data(ROW_ROLE) if rows else None
 
     def new_household(self) -> None:
+        if not self.can_edit:
+            return
         with self.ctx.db.session() as s:
             choices = household_choices(s)
         first = choices.communities[0][1] if choices.communities else 0
@@ -149,7 +182,7 @@ class HouseholdsPage(QWidget):
 
     def edit_household(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or not self.can_edit:
             return
         try:
             with self.ctx.db.session() as s:

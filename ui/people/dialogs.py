@@ -9,9 +9,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.db import Database
 from app.services import people as people_service
 from app.services.people import PersonInput
+from ui.auth.reveal import IdField, reveal_id
 from ui.people.rows import CATEGORIES, GENDERS
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
+
+
+__all__ = ["PersonDialog", "RetireDialog", "reveal_id"]
 
 
 class PersonDialog(FormDialog):
@@ -28,10 +32,10 @@ class PersonDialog(FormDialog):
         self.phones = self.add_field("phones", "手机", line_edit(data.phones, "11 位手机号", "phones"))
         self.landline = self.add_field("landline", "固定电话",
                                        line_edit(data.landline, "带区号，如 0750-1234567", "landline"))
-        self.resident_id = self.add_field("resident_id", "身份证号",
-                                          line_edit("", f"已登记 {data.resident_id_masked}，留空则不变"
-                                                    if data.resident_id_masked else "18 位（可不填）",
-                                                    "resident_id"))
+        self.resident_id = line_edit("", f"已登记 {data.resident_id_masked}，留空则不变"
+                                     if data.resident_id_masked else "18 位（可不填）", "resident_id")
+        self.id_field = self.add_field("resident_id", "身份证号", IdField(
+            self.resident_id, db, "person", person_id, data.resident_id_masked))
         self.note = self.add_field("note", "备注", line_edit(data.note, "", "note"))
 
     def input(self) -> PersonInput:

@@ -11,7 +11,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.errors import DomainError
+from app.auth import Permission, check
+from app.errors import DomainError, PermissionDenied
 from ui import tasks
 from ui.context import AppContext
 from ui.roster.preview_dialog import ImportPreviewDialog
@@ -29,7 +30,19 @@ def _roster() -> Any:
     return roster
 
 
+def _allowed(parent: QWidget, ctx: AppContext, permission: Permission, title: str) -> bool:
+    """The window hides these actions from roles without them; this is the check behind that."""
+    try:
+        check(ctx.db.actor, permission)
+    except PermissionDenied as exc:
+        error(parent, title, exc.message)
+        return False
+    return True
+
+
 def import_roster(parent: QWidget, ctx: AppContext) -> None:
+    if not _allowed(parent, ctx, Permission.IMPORT_ROSTER, "导入花名册"):
+        return
     roster = _roster()
     if roster is None:
         error(parent, "导入花名册", "这个版本还没有安装花名册导入功能。")
@@ -77,6 +90,8 @@ def apply(parent: QWidget, ctx: AppContext, roster: Any, path: Path, skip_invali
 
 
 def export_roster(parent: QWidget, ctx: AppContext) -> None:
+    if not _allowed(parent, ctx, Permission.EXPORT_ROSTER, "导出花名册"):
+        return
     roster = _roster()
     if roster is None or not hasattr(roster, "export_roster"):
         error(parent, "导出花名册", "这个版本还没有安装花名册导出功能。")

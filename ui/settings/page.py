@@ -7,6 +7,7 @@ from datetime import time
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
+from app.auth import Permission
 from app.db.backup import BackupInfo
 from app.paths import backup_dir_for
 from app.errors import DomainError
@@ -39,9 +40,17 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.version: int | None = None
+        self.can_edit = ctx.can(Permission.EDIT_SETTINGS)
+        self.can_maintain = ctx.can(Permission.MAINTAIN_DATABASE)
         layout = QVBoxLayout(self)
         layout.addWidget(self._settings_box())
-        layout.addWidget(self._backup_box(), 1)
+        backups = self._backup_box()
+        layout.addWidget(backups, 1)
+        # Roles that may not look after the database do not see its backups; roles that
+        # may not change the settings see them read-only.
+        backups.setVisible(self.can_maintain)
+        if not self.can_maintain:
+            layout.addStretch(1)
         ctx.database_replaced.connect(self.reload)
         self.reload()
 
@@ -78,6 +87,17 @@ class SettingsPage(QWidget):
         column = QVBoxLayout(group)
         column.addWidget(self.body)
         column.addLayout(buttons)
+        if not self.can_edit:
+            self.save_button.hide()
+            self.saved_label.setObjectName("readOnlyNote")
+            self.saved_label.setText("只读：您的账户不能修改设置（由管理员或党政办修改）。")
+            self.saved_label.setStyleSheet("color: #5d6d7e;")
+            for widget in (self.town_name, self.district_name, self.hotline):
+                widget.setReadOnly(True)
+                widget.setClearButtonEnabled(False)
+                widget.setPlaceholderText("（未填）")
+            for widget in (self.weekday, self.start, self.end, self.max_size, self.max_communities):
+                widget.setEnabled(False)
         return group
 
     def _backup_box(self) -> QGroupBox:
@@ -125,6 +145,8 @@ class SettingsPage(QWidget):
                              self.max_size.value(), self.max_communities.value())
 
     def save(self) -> None:
+        if not self.can_edit:
+            return
         try:
             with self.ctx.db.session() as s:
                 self.version = update_settings(s, self.input(), self.version).version

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QMessageBox, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
+from app.auth import Permission
 from app.errors import DomainError
 from app.services import teams as team_service
 from ui.communities.rows import community_choices
@@ -85,6 +86,10 @@ class TeamsPage(QWidget):
             row.addWidget(button)
             self.action_buttons[key] = button
         self.action_buttons["new"].setProperty("primary", True)
+        # Read-only roles (组织办, 驻点领导, 联络员) see the teams without the buttons.
+        self.can_edit = self.ctx.can(Permission.EDIT_DIRECTORY)
+        for button in self.action_buttons.values():
+            button.setVisible(self.can_edit)
         row.addStretch(1)
         return row
 
@@ -121,6 +126,8 @@ class TeamsPage(QWidget):
 
     # -- actions ----------------------------------------------------------------------------
     def new_team(self) -> None:
+        if not self.can_edit:
+            return
         with self.ctx.db.session() as s:
             data = team_service.default_input(s)
             communities, people = community_choices(s), people_choices(s)

@@ -1,0 +1,1 @@
+"""Signing in: the sign-in dialog, the first-start wizard and changing one's own password."""
