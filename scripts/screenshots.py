@@ -54,9 +54,18 @@ def render(db_copy: Path, folder: Path) -> None:
     from ui.communities.rows import community_choices
     from ui import tasks
 
+    from app.services.accounts import sign_in_to
+    from ui.auth.sign_in import SignInDialog
+
     app = QApplication.instance()
     db = open_with_dialogs(str(db_copy))
     assert db is not None
+    sign_in = SignInDialog(db)
+    sign_in.show()
+    _settle_briefly()
+    _save(sign_in, "sign-in.png")
+    sign_in.reject()
+    sign_in_to(db, "admin", "demo")  # the demo database's administrator
     ctx = AppContext(db)
     window = MainWindow(ctx)
     window.resize(1280, 800)
@@ -77,7 +86,8 @@ def render(db_copy: Path, folder: Path) -> None:
         settle(800 if name == "households.png" else 300)
         _save(window, name)
     tabs.setCurrentIndex(0)
-    for area, name in (("联系卡", "planned-contact-cards.png"), ("设置", "settings.png")):
+    for area, name in (("联系卡", "planned-contact-cards.png"), ("设置", "settings.png"),
+                       ("账户", "users.png"), ("操作记录", "audit.png")):
         window.show_area(area)
         settle()
         _save(window, name)
@@ -106,6 +116,27 @@ def render(db_copy: Path, folder: Path) -> None:
     db.close()
 
 
+def _settle_briefly() -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(300, loop.quit)
+    loop.exec()
+
+
+def _first_start(folder: Path) -> None:
+    """The wizard a new installation opens with, on an empty database."""
+    from app.db import open_database
+    from ui.auth.first_start import FirstStartWizard
+
+    with open_database(folder / "empty.db") as empty:
+        wizard = FirstStartWizard(empty)
+        wizard.show()
+        _settle_briefly()
+        _save(wizard, "first-start.png")
+        wizard.reject()
+
+
 def _household_form(db, window, settle) -> None:
     from app.services.households import household_rows
     from ui.households.dialog import HouseholdDialog, household_choices, household_start
@@ -129,6 +160,7 @@ def main() -> int:
         copy = Path(tmp) / "shot.db"
         shutil.copy(args.db, copy)
         render(copy, Path(tmp))
+        _first_start(Path(tmp))
     return 0
 
 
