@@ -3,38 +3,23 @@ after five wrong passwords, and the forced change of a temporary password."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from app.db import Database
 from app.models import AuditEntry, Role, User
 from app.services import accounts
 from tests.databases import open_test_database
-from tests.ui_support import type_text
+from tests.ui_support import type_text, when_modal
 from ui import startup
 from ui.auth.change_password import ChangePasswordDialog
 from ui.auth.sign_in import SignInDialog
 
 ADMIN, PASSWORD = "admin", "zhilian-2024"
 
-
-def when_modal(kind: type, action: Callable[[Any], None], tries: int = 500) -> None:
-    """Run ``action`` on the modal dialog of type ``kind`` once it is open (it blocks).
-    After ~10 s any other modal dialog is closed, so a wrong dialog fails the test, not hangs it."""
-    def poll(left: int) -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            action(dialog)
-        elif left:
-            QTimer.singleShot(20, lambda: poll(left - 1))
-        elif dialog is not None:
-            dialog.reject()
-    QTimer.singleShot(20, lambda: poll(tries))
 
 
 def audit(db_path: Path) -> list[tuple[str, str, str]]:

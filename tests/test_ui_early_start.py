@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -25,7 +23,7 @@ from app.db.lock import WriterLock
 from app.models import AuditEntry, User
 from app.services import accounts
 from app.services.settings import get_settings
-from tests.ui_support import seed_town, type_text
+from tests.ui_support import seed_town, type_text, when_modal
 from ui import startup
 from ui.app import SIGN_IN
 from ui.auth.first_start import FirstStartWizard
@@ -42,16 +40,6 @@ def add_admin(db: Database) -> None:
     with db.session() as s:
         accounts.create_first_admin(s, ADMIN, "王管理", PASSWORD)
 
-
-def when_modal(kind: type, action: Callable[[Any], None]) -> None:
-    """Run ``action`` on the modal dialog of type ``kind`` once it is open (it blocks)."""
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            action(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(20, poll)
 
 
 def window_now() -> dict[str, object]:

@@ -8,14 +8,13 @@ purpose); the window acts for them as it would after signing in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import select
 
 from app.auth import Actor
@@ -23,7 +22,7 @@ from app.db import Database
 from app.models import AuditEntry, Role, User
 from app.services import accounts, households, people, teams
 from tests.databases import open_test_database
-from tests.ui_support import seed_town, type_text
+from tests.ui_support import seed_town, type_text, when_modal
 from ui.auth import reveal
 from ui.auth.sign_in import SignInDialog
 from ui.context import AppContext
@@ -97,19 +96,6 @@ def load_households(qtbot, window: MainWindow) -> list[Any]:  # type: ignore[no-
     qtbot.waitUntil(lambda: page.loaded and page.count.text().startswith("共"))
     return [page.model.row_at(r) for r in range(page.model.rowCount())]
 
-
-def when_modal(kind: type, action: Callable[[Any], None], tries: int = 500) -> None:
-    """Run ``action`` on the modal dialog of type ``kind`` once it is open (it blocks).
-    After ~10 s any other modal dialog is closed, so a wrong dialog fails the test, not hangs it."""
-    def poll(left: int) -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            action(dialog)
-        elif left:
-            QTimer.singleShot(20, lambda: poll(left - 1))
-        elif dialog is not None:
-            dialog.reject()
-    QTimer.singleShot(20, lambda: poll(tries))
 
 
 def audit_actions(db: Database) -> list[tuple[str, str, str]]:

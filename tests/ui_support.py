@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
+from typing import Any
 
 from app.db import Database
 from app.models import MemberRole, PersonCategory
@@ -50,3 +52,20 @@ def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
     for char in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def when_modal(kind: type, action: Callable[[Any], None], tries: int = 500) -> None:
+    """Run ``action`` on the modal dialog of type ``kind`` once it is open (it blocks).
+    After ~10 s any other modal dialog is closed, so a wrong dialog fails the test, not hangs it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll(left: int) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind) and dialog.isVisible():
+            action(dialog)
+        elif left:
+            QTimer.singleShot(20, lambda: poll(left - 1))
+        elif dialog is not None:
+            dialog.reject()
+    QTimer.singleShot(20, lambda: poll(tries))

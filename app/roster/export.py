@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.auth import Permission, actor_of, can, community_scope, require
 from app.errors import DomainError
+from app.files import save_whole
 from app.models import (Community, Grid, Household, HouseholdTag, KeyGroup, MemberRole, Membership,
                         Person, PersonCategory, Team)
 from app.models.enums import weekday_label
@@ -68,14 +69,7 @@ def export_roster(session: Session, out: Path, *, progress: Progress = None,
     rows = _household_rows(session, can(session, Permission.VIEW_SENSITIVE),
                            community_scope(session, Permission.VIEW_DIRECTORY))
     _sheet(book, SheetKind.HOUSEHOLDS, f"{town}住户名册", rows, progress, cancelled)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        book.save(partial)
-        partial.replace(out)
-    except OSError as exc:
-        raise DomainError(f"无法写入“{out}”：{exc.strerror or exc}（文件可能正在 Excel 中打开）") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    save_whole(book, out)
     audit.record(session, "export", summary=f"导出名册：{out.name}（住户 {len(rows)} 户）")
     return out
 

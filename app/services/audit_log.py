@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.auth import Permission, can, require
 from app.errors import DomainError
+from app.files import save_whole
 from app.models import AuditEntry, User
 from app.models.enums import weekday_label
 
@@ -288,14 +289,7 @@ def export_audit(session: Session, out_path: Path | str, text: str = "",
                 raise DomainError("已取消导出操作记录。")
             if progress:
                 progress(n, len(rows))
-    partial = out.with_name(out.name + ".partial")
-    try:
-        book.save(partial)
-        partial.replace(out)
-    except OSError as exc:
-        raise DomainError(f"无法写入“{out}”：{exc.strerror or exc}（文件可能正在 Excel 中打开）") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    save_whole(book, out)
     audit.record(session, "export", summary=f"导出操作记录：{out.name}（{len(rows)} 条，{filters.describe()}）")
     return len(rows)
 
