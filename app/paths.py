@@ -11,6 +11,7 @@ from app import APP_ID
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttc"
+FALLBACK_FONT_FILE = RESOURCES / "fonts" / "DroidSansFallbackFull.ttf"  # CJK Ext-A: 䶮
 
 
 def data_dir() -> Path:

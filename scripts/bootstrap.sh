@@ -20,7 +20,8 @@ as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi
 }
 
-# Qt needs a few system libraries even offscreen; install them on Debian/Ubuntu if absent.
+# Qt needs a few system libraries even offscreen (and the card tests' QR decoder ZBar needs
+# libzbar0); install them on Debian/Ubuntu if absent.
 system_libraries() {
     command -v apt-get >/dev/null 2>&1 || return 0
     local missing=()
@@ -28,7 +29,8 @@ system_libraries() {
                 libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3 \
                 libxcb-cursor.so.0:libxcb-cursor0 libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
                 libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1 \
-                libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0; do
+                libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0 \
+                libzbar.so.0:libzbar0; do
         ldconfig -p 2>/dev/null | grep -q "${pair%%:*}" || missing+=("${pair##*:}")
     done
     python_has_venv || missing+=("python3-venv")

@@ -7,7 +7,7 @@ import sys
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from app.paths import FONT_FILE
+from app.paths import FALLBACK_FONT_FILE, FONT_FILE
 
 WINDOWS_FAMILY = "Microsoft YaHei"
 POINT_SIZE = 10
@@ -16,11 +16,19 @@ _registered: list[str] = []
 
 
 def register_bundled_font() -> list[str]:
-    """Add the bundled font once per process; return its family names."""
+    """Add the bundled font once per process; return its family names.
+
+    The fallback font (rare characters such as 䶮, the same one the PDFs use) is set as the
+    bundled font's substitute, so a name the main font lacks still shows on screen.
+    """
     if not _registered:
         font_id = QFontDatabase.addApplicationFont(str(FONT_FILE))
         if font_id >= 0:
             _registered.extend(QFontDatabase.applicationFontFamilies(font_id))
+        fallback_id = QFontDatabase.addApplicationFont(str(FALLBACK_FONT_FILE))
+        fallbacks = QFontDatabase.applicationFontFamilies(fallback_id) if fallback_id >= 0 else []
+        for family in _registered if fallbacks else ():
+            QFont.insertSubstitutions(family, fallbacks)
     return list(_registered)
 
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from app.auth import Permission
     from app.db import Database
 
-COMMAND_MODULES = ("app.cli.demo", "app.cli.users", "app.cli.roster", "app.cli.maintenance")
+COMMAND_MODULES = ("app.cli.demo", "app.cli.users", "app.cli.roster", "app.cli.maintenance",
+                   "app.cli.cards")
 
 
 def build_parser() -> argparse.ArgumentParser:
