@@ -41,6 +41,7 @@ ENTITY_LABELS = {
     "person": "人员", "community": "村（社区）", "grid": "网格", "household": "住户",
     "household_tag": "重点人群标记", "key_group": "重点人群类别", "town_settings": "镇（街道）设置",
     "app_user": "账户", "user_role": "账户角色", "user_team": "账户负责的团队",
+    "card_design": "联系卡设计", "card_print": "联系卡打印记录", "card_delivery": "联系卡发放记录",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",

@@ -11,7 +11,8 @@ LABELS = (("communities", "村（社区）", "个"), ("grids", "网格", "个"),
           ("people", "人员", "名"), ("memberships", "团队成员记录", "条"),
           ("replacements", "其中换人", "次"), ("households", "住户", "户"),
           ("household_tags", "重点人群标记", "条"), ("household_tags_removed", "其中已移出", "条"),
-          ("accounts", "演示账户（密码均为 demo）", "个"))
+          ("accounts", "演示账户（密码均为 demo）", "个"),
+          ("card_prints", "联系卡打印记录", "条"), ("card_deliveries", "联系卡发放记录", "条"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

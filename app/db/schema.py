@@ -4,5 +4,5 @@ Kept here as plain data so start-up can check a file's revision without importin
 a test keeps it equal to the migration scripts.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_users_audit")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_users_audit", "0003_cards")
 HEAD = KNOWN_REVISIONS[-1]

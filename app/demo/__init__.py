@@ -18,6 +18,7 @@ from app.auth import Actor
 from app.auth.guard import ACTOR_KEY
 from app.db import Database
 from app.demo.accounts import build_accounts
+from app.demo.cards import build_cards
 from app.demo.context import SPECS, DemoContext, DemoSpec
 from app.demo.history import build_history
 from app.demo.households import build_households
@@ -36,6 +37,7 @@ STEPS: list[tuple[str, Step]] = [
     ("team_history", build_history),
     ("households", build_households),
     ("accounts", build_accounts),
+    ("cards", build_cards),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]

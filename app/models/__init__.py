@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEntry, AuditHead
 from app.models.base import Base
+from app.models.cards import CardDelivery, CardDesign, CardPrint
 from app.models.community import Community, Grid
 from app.models.enums import (CommunityKind, Gender, HouseholdKind, MemberRole, PersonCategory,
                               Role)
@@ -13,7 +14,8 @@ from app.models.town import TownSettings
 from app.models.user import User, UserRole, UserTeam
 
 __all__ = [
-    "AuditEntry", "AuditHead", "Base", "BUILTIN_KEY_GROUPS", "Community", "CommunityKind",
+    "AuditEntry", "AuditHead", "Base", "BUILTIN_KEY_GROUPS", "CardDelivery", "CardDesign",
+    "CardPrint", "Community", "CommunityKind",
     "DataRevision", "Gender", "Grid", "Household", "HouseholdKind", "HouseholdTag", "KeyGroup", "MemberRole", "Membership", "Person",
     "PersonCategory", "Role", "Team", "TeamCommunity", "TownSettings", "User", "UserRole",
     "UserTeam",
