@@ -87,3 +87,20 @@ def test_unknown_team_is_a_chinese_error(demo_db: Path, tmp_path: Path, capsys) 
                  "--team", "没有这个团队"]) == 1
     assert "找不到驻点团队“没有这个团队”" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_card_coverage_command_exports_and_obeys_roles(demo_db: Path, tmp_path: Path,
+                                                       capsys, monkeypatch) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "发放情况.xlsx"
+    assert main(["card-coverage", "--db", str(demo_db), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "已导出" in said and "%" in said
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["发放汇总", "未发放住户"]
+    book.close()
+    monkeypatch.setenv("ZHILIAN_USER", "lingdao")  # a leader may not export names and phones
+    assert main(["card-coverage", "--db", str(demo_db), "--out", str(tmp_path / "x.xlsx")]) == 1
+    assert "没有“导出名册”的权限" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()

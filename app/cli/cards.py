@@ -29,6 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--a3", action="store_true", help="A3 纸（默认 A4）")
     p.set_defaults(handler=cmd_poster)
 
+    p = sub.add_parser("card-coverage", help="导出联系卡发放情况（.xlsx：各村（社区）汇总、未发放住户）")
+    add_db_option(p)
+    p.add_argument("--out", metavar="FILE.xlsx", type=Path, required=True, help="保存到")
+    p.set_defaults(handler=cmd_coverage)
+
 
 def _targets(session, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from app.services.cards import card_targets
@@ -100,4 +105,17 @@ def cmd_poster(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"注意：{warning}")
     print(f"已保存公示海报：{out}（{report.pages} 页，{'A3' if args.a3 else 'A4'}，打印时缩放 100%）")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from app.services.cards import coverage, export_coverage
+
+    with open_signed_in(args, Permission.EXPORT_ROSTER) as db, db.session() as session:
+        out = export_coverage(session, args.out.expanduser())
+        rows = coverage(session)
+    for row in rows:
+        print(f"{row.community_name}：{row.reached}/{row.households} 户（{row.percent:.0f}%）"
+              + (f"，需重新发放 {row.stale} 户" if row.stale else ""))
+    print(f"已导出：{out}")
     return 0
