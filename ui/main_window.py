@@ -40,12 +40,14 @@ def _counts(db: Database) -> dict[str, int]:
 
 AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "操作记录", "账户",
          "设置")
-PLANNED_AREAS = AREAS[1:6]
-DATA_AREAS = ("团队与人员", "操作记录", "账户", "设置")  # filled from the database by ``attach``
-# Areas only some roles see (the Permission's value: app.auth is not imported before the
-# first paint), and where their page comes from; built when first shown.
-AREA_PERMISSIONS = {"操作记录": "audit.view", "账户": "users.manage"}
-LAZY_PAGES = {"操作记录": ("ui.audit.page", "AuditPage"), "账户": ("ui.users.page", "UsersPage")}
+PLANNED_AREAS = AREAS[2:6]
+DATA_AREAS = ("团队与人员", "联系卡", "操作记录", "账户", "设置")  # filled by ``attach``
+# Areas only some roles see (any of these Permission values: app.auth is not imported before
+# the first paint), and where their page comes from; built when first shown.
+AREA_PERMISSIONS = {"联系卡": ("cards.print", "directory.view"), "操作记录": ("audit.view",),
+                    "账户": ("users.manage",)}
+LAZY_PAGES = {"联系卡": ("ui.cards.page", "CardsPage"), "操作记录": ("ui.audit.page", "AuditPage"),
+              "账户": ("ui.users.page", "UsersPage")}
 OPENING = "正在打开数据库…"
 SIGNED_OUT = "已退出登录"
 DATA_ACTIONS = ("import", "export", "backup", "restore")
@@ -149,7 +151,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def _ensure_page(self, area: str) -> None:
-        """The audit view and the account list are built the first time they are shown."""
+        """The card area, the audit view and the account list are built the first time they
+        are shown."""
         if area in self._built or not self._may_see(area):
             return
         module_name, class_name = LAZY_PAGES[area]
@@ -165,7 +168,9 @@ class MainWindow(QMainWindow):
         self._place(area, page)
 
     def _may_see(self, area: str) -> bool:
-        return self._can(AREA_PERMISSIONS[area]) if area in AREA_PERMISSIONS else True
+        if area not in AREA_PERMISSIONS:
+            return True
+        return any(self._can(permission) for permission in AREA_PERMISSIONS[area])
 
     def _can(self, permission_value: str) -> bool:
         if self.ctx is None or self.ctx.db.actor is None:
