@@ -41,7 +41,7 @@ def _save(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def render(db_copy: Path, folder: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QTabWidget
 
     import app.roster as roster
     from ui.context import AppContext
@@ -86,11 +86,16 @@ def render(db_copy: Path, folder: Path) -> None:
         settle(800 if name == "households.png" else 300)
         _save(window, name)
     tabs.setCurrentIndex(0)
-    for area, name in (("联系卡", "planned-contact-cards.png"), ("设置", "settings.png"),
-                       ("账户", "users.png"), ("操作记录", "audit.png")):
+    for area, name in (("日志与台账", "planned-logs.png"), ("设置", "settings.png"),
+                       ("账户", "users.png"), ("操作记录", "audit.png"), ("联系卡", "cards.png")):
         window.show_area(area)
-        settle()
+        settle(800 if area == "联系卡" else 400)
         _save(window, name)
+    cards_page = window.stack.currentWidget().findChild(QTabWidget)
+    cards_page.setCurrentIndex(1)
+    settle(1500)
+    _save(window, "cards-distribution.png")
+    _card_pages(db, folder)
     window.show_area("团队与人员")
     page: TeamsPage = tabs.teams
     with db.session() as s:
@@ -135,6 +140,29 @@ def _first_start(folder: Path) -> None:
         _settle_briefly()
         _save(wizard, "first-start.png")
         wizard.reject()
+
+
+def _card_pages(db, folder: Path) -> None:
+    """One sheet of cards (front and back) and a poster, as printed, at 110 dpi."""
+    import pypdfium2 as pdfium
+
+    from app.cards.poster import render_posters
+    from app.cards.render import render_cards
+    from app.services.cards import card_content, card_targets
+
+    with db.session() as s:
+        target = card_targets(s)[0]
+        content = card_content(s, target.team_id, target.community_id)
+    for pdf_name, render, pages in (
+            ("cards.pdf", lambda out: render_cards([content], out), ("card-front.png", "card-back.png")),
+            ("poster.pdf", lambda out: render_posters([content], out), ("poster.png",))):
+        out = folder / pdf_name
+        render(out)
+        pdf = pdfium.PdfDocument(str(out))
+        for index, name in enumerate(pages):
+            pdf[index].render(scale=110 / 72).to_pil().save(OUT / name)
+            print(OUT / name)
+        pdf.close()
 
 
 def _household_form(db, window, settle) -> None:
