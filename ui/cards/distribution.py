@@ -28,7 +28,7 @@ from ui import tasks
 from ui.context import AppContext
 from ui.widgets.collation import sort_key
 from ui.widgets.inputs import date_edit, date_of, line_edit
-from ui.widgets.messages import error
+from ui.widgets.messages import error, inform
 from ui.widgets.table import make_table_view
 
 Index = QModelIndex | QPersistentModelIndex
@@ -167,11 +167,7 @@ def ask_save_path(parent: QWidget, suggested: Path) -> Path | None:
 
 def show_message(parent: QWidget, title: str, text: str) -> None:
     """Information after a step (tests replace this function)."""
-    from PySide6.QtWidgets import QMessageBox
-
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
-    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    inform(parent, title, text)
 
 
 class DistributionTab(QWidget):

@@ -33,7 +33,7 @@ from ui.cards.produce import CARDS, POSTER, Checked, Job, Produced, read_content
 from ui.cards.targets import ROW_ROLE, TargetModel, TargetProxy
 from ui.context import AppContext
 from ui.widgets.inputs import line_edit
-from ui.widgets.messages import confirm, error
+from ui.widgets.messages import confirm, error, inform
 from ui.widgets.table import make_table_view
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
@@ -75,11 +75,7 @@ def ask_continue(parent: QWidget, warnings: list[str]) -> bool:
 
 def show_message(parent: QWidget, title: str, text: str) -> None:
     """Information after a step (tests replace this function)."""
-    from PySide6.QtWidgets import QMessageBox
-
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
-    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    inform(parent, title, text)
 
 
 class CardsPage(QTabWidget):

@@ -23,3 +23,10 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
     box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """Information after a step, with a Chinese button."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
