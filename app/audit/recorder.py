@@ -42,11 +42,15 @@ ENTITY_LABELS = {
     "household_tag": "重点人群标记", "key_group": "重点人群类别", "town_settings": "镇（街道）设置",
     "app_user": "账户", "user_role": "账户角色", "user_team": "账户负责的团队",
     "card_design": "联系卡设计", "card_print": "联系卡打印记录", "card_delivery": "联系卡发放记录",
+    "station_session": "驻点日志", "station_session_member": "驻点日志到场成员",
+    "station_session_household": "驻点日志走访住户", "reception": "接待台账",
+    "problem": "问题台账", "problem_step": "问题办理环节",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",
     "print": "打印", "unmask": "查看身份证号", "login": "登录", "login_failed": "登录失败",
     "password": "修改密码", "import": "导入", "restore": "恢复", "backup": "备份",
+    "reopen": "重新办理",
 }
 
 

@@ -4,5 +4,6 @@ Kept here as plain data so start-up can check a file's revision without importin
 a test keeps it equal to the migration scripts.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_users_audit", "0003_cards")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_users_audit", "0003_cards",
+                                   "0004_ledgers")
 HEAD = KNOWN_REVISIONS[-1]

@@ -4,9 +4,11 @@ from app.models.audit import AuditEntry, AuditHead
 from app.models.base import Base
 from app.models.cards import CardDelivery, CardDesign, CardPrint
 from app.models.community import Community, Grid
-from app.models.enums import (CommunityKind, Gender, HouseholdKind, MemberRole, PersonCategory,
-                              Role)
+from app.models.enums import (CommunityKind, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
+                              MemberRole, PersonCategory, ProblemSource, ProblemStatus, Role,
+                              Satisfaction, SessionKind)
 from app.models.household import BUILTIN_KEY_GROUPS, Household, HouseholdTag, KeyGroup
+from app.models.ledgers import Problem, ProblemStep, Reception, StationSession
 from app.models.meta import DataRevision
 from app.models.person import Person
 from app.models.team import Membership, Team, TeamCommunity
@@ -19,4 +21,6 @@ __all__ = [
     "DataRevision", "Gender", "Grid", "Household", "HouseholdKind", "HouseholdTag", "KeyGroup", "MemberRole", "Membership", "Person",
     "PersonCategory", "Role", "Team", "TeamCommunity", "TownSettings", "User", "UserRole",
     "UserTeam",
+    "FeedbackMethod", "HandlingLevel", "Problem", "ProblemSource", "ProblemStatus", "ProblemStep",
+    "Reception", "Satisfaction", "SessionKind", "StationSession",
 ]

@@ -78,6 +78,64 @@ class Role(Labeled):
         return self in (Role.LIAISON, Role.LEADER)
 
 
+class SessionKind(Labeled):
+    """What a station session (驻点日志) was."""
+
+    RECEPTION = "reception"
+    HOME_VISIT = "home_visit"
+    CONDOLENCE = "condolence"
+    FORUM = "forum"
+    HEARING = "hearing"
+    APPOINTMENT = "appointment"
+    RETURN_VISIT = "return_visit"
+    MAKE_UP = "make_up"
+
+
+class ProblemSource(Labeled):
+    # Prefixed: "other" and "reception" are already values of other enums (see LABELS).
+    STATION_LOG = "source_log"
+    VISIT = "source_visit"
+    RECEPTION = "source_reception"
+    HOTLINE = "source_hotline"
+    MEETING = "source_meeting"
+    OTHER = "source_other"
+
+
+class HandlingLevel(Labeled):
+    ON_SITE = "on_site"
+    COMMUNITY = "in_community"
+    REFERRED = "referred"
+    PARTY_COMMITTEE = "party_committee"
+
+
+class ProblemStatus(Labeled):
+    """登记 → 办理中 → 已办结 → 已反馈 → 已销案, one step at a time."""
+
+    REGISTERED = "registered"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    FED_BACK = "fed_back"
+    CLOSED = "closed"
+
+    @property
+    def finished(self) -> bool:
+        """Handled (已办结 or later): no longer counts as overdue."""
+        return self in (ProblemStatus.DONE, ProblemStatus.FED_BACK, ProblemStatus.CLOSED)
+
+
+class FeedbackMethod(Labeled):
+    NOTICE_BOARD = "notice_board"
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    PHONE = "by_phone"
+
+
+class Satisfaction(Labeled):
+    SATISFIED = "satisfied"
+    FAIRLY = "fairly_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
 LABELS: dict[enum.Enum, str] = {
     CommunityKind.VILLAGE: "村",
     CommunityKind.COMMUNITY: "社区",
@@ -105,6 +163,36 @@ LABELS: dict[enum.Enum, str] = {
     Role.ORG_OFFICE: "组织办",
     Role.LIAISON: "联络员",
     Role.LEADER: "驻点领导",
+    SessionKind.RECEPTION: "接待",
+    SessionKind.HOME_VISIT: "入户走访",
+    SessionKind.CONDOLENCE: "慰问",
+    SessionKind.FORUM: "座谈会",
+    SessionKind.HEARING: "听证会",
+    SessionKind.APPOINTMENT: "约访",
+    SessionKind.RETURN_VISIT: "回访",
+    SessionKind.MAKE_UP: "补班",
+    ProblemSource.STATION_LOG: "驻点日志",
+    ProblemSource.VISIT: "走访",
+    ProblemSource.RECEPTION: "接待",
+    ProblemSource.HOTLINE: "热线",
+    ProblemSource.MEETING: "会议",
+    ProblemSource.OTHER: "其他",
+    HandlingLevel.ON_SITE: "现场解决",
+    HandlingLevel.COMMUNITY: "村（社区）解决",
+    HandlingLevel.REFERRED: "转部门办理",
+    HandlingLevel.PARTY_COMMITTEE: "提请党委会",
+    ProblemStatus.REGISTERED: "登记",
+    ProblemStatus.IN_PROGRESS: "办理中",
+    ProblemStatus.DONE: "已办结",
+    ProblemStatus.FED_BACK: "已反馈",
+    ProblemStatus.CLOSED: "已销案",
+    FeedbackMethod.NOTICE_BOARD: "公开栏",
+    FeedbackMethod.ONLINE: "网络平台",
+    FeedbackMethod.IN_PERSON: "当面",
+    FeedbackMethod.PHONE: "电话",
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.FAIRLY: "基本满意",
+    Satisfaction.UNSATISFIED: "不满意",
 }
 
 # Words towns use in their own sheets for the same things.
@@ -130,6 +218,12 @@ ALIASES: dict[enum.Enum, tuple[str, ...]] = {
     Role.ORG_OFFICE: ("组织办公室", "党建办"),
     Role.LIAISON: ("专职联络员",),
     Role.LEADER: ("领导", "责任人"),
+    SessionKind.MAKE_UP: ("补班日",),
+    HandlingLevel.COMMUNITY: ("村解决", "社区解决", "村(社区)解决"),
+    HandlingLevel.REFERRED: ("转办", "转部门"),
+    HandlingLevel.PARTY_COMMITTEE: ("党委会", "提交党委会"),
+    ProblemStatus.CLOSED: ("销案",),
+    FeedbackMethod.ONLINE: ("网络", "网上"),
 }
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

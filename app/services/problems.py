@@ -1,0 +1,378 @@
+"""The problem ledger (问题台账): registering a problem, its status flow, feedback and reopening.
+
+Rules this module settles:
+
+- Number per community and year: ``石岗村-2026-007`` (community name, year of the reported
+  date, three-digit sequence). The next sequence is max(seq) + 1 in the same transaction;
+  problems are never deleted (no service deletes one), so a number is never reused, and the
+  unique constraint on (community, year, seq) refuses a duplicate should two people register
+  at the same moment (the insert is retried once in a savepoint).
+- Status flow 登记 → 办理中 → 已办结 → 已反馈 → 已销案, one step at a time; each step is a
+  ``ProblemStep`` dated and signed, plus a "status" audit entry. 已反馈 needs the feedback
+  method, date and satisfaction; so 已销案 cannot happen without feedback.
+- ``reopen`` takes a handled problem (已办结, 已反馈, 已销案) back to 办理中; the steps stay, the
+  old feedback is written into the reopen step's note and cleared (it must be given again).
+- Overdue: deadline passed and the status still 登记 or 办理中 (``Problem.is_overdue`` and
+  ``Problem.overdue_clause`` for queries).
+- Default deadline (限时办结) when none is given: by category, from ``DEFAULT_DEADLINE_DAYS``
+  in this module (days after the reported date); other categories ``FALLBACK_DEADLINE_DAYS``;
+  problems solved on site (现场解决) are due the same day. Not yet a town setting.
+- 提请党委会 requires the fields of 附件1: 现状, 解决方案, 预算金额, 申请补贴金额 (may be 0),
+  预计完工时间.
+- Keeping the ledger needs KEEP_RECORDS for the problem's community (liaisons: the communities
+  their teams serve); reading needs VIEW_RECORDS, scoped the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.auth import Permission, actor_of, community_scope, require_community
+from app.errors import DomainError, NotFoundError, ValidationError
+from app.models import (Community, FeedbackMethod, HandlingLevel, Household, Person, Problem,
+                        ProblemSource, ProblemStatus, ProblemStep, Satisfaction, TeamCommunity)
+from app.normalize import clean_text
+from app.services.common import check_version, get_or_fail, optional, required
+
+S = ProblemStatus
+FLOW: tuple[ProblemStatus, ...] = (S.REGISTERED, S.IN_PROGRESS, S.DONE, S.FED_BACK, S.CLOSED)
+
+DEFAULT_DEADLINE_DAYS: dict[str, int] = {
+    "矛盾纠纷": 7, "治安消防": 7, "环境卫生": 15, "民生救助": 15, "政策咨询": 7,
+    "基础设施": 30, "村务管理": 30, "其他": 15,
+}
+FALLBACK_DEADLINE_DAYS = 15
+MONEY_LIMIT = Decimal("9999999999.99")
+
+
+@dataclass
+class ProblemInput:
+    community_id: int
+    reported_on: date
+    category: str
+    description: str
+    source: ProblemSource = ProblemSource.OTHER
+    level: HandlingLevel = HandlingLevel.COMMUNITY
+    team_id: int | None = None
+    reporter_household_id: int | None = None
+    reporter_person_id: int | None = None
+    anonymous: bool = False
+    reporter_name: str = ""
+    leader_id: int | None = None
+    department: str = ""
+    deadline: date | None = None          # None: the default for the category
+    result: str = ""
+    situation: str = ""                   # 附件1 现状
+    solution: str = ""                    # 附件1 解决方案
+    budget: Decimal | str | None = None   # 附件1 预算金额（元）
+    subsidy: Decimal | str | None = None  # 附件1 申请补贴金额（元）
+    expected_completion: date | None = None  # 附件1 预计完工时间
+    station_session_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    method: FeedbackMethod
+    on: date
+    satisfaction: Satisfaction
+
+
+def default_deadline(category: str, reported_on: date,
+                     level: HandlingLevel = HandlingLevel.COMMUNITY) -> date:
+    if level == HandlingLevel.ON_SITE:
+        return reported_on
+    return reported_on + timedelta(
+        days=DEFAULT_DEADLINE_DAYS.get(category.strip(), FALLBACK_DEADLINE_DAYS))
+
+
+def number_for(community_name: str, year: int, seq: int) -> str:
+    return f"{community_name}-{year}-{seq:03d}"
+
+
+# --- registering -------------------------------------------------------------------------
+
+def raise_problem(session: Session, data: ProblemInput) -> Problem:
+    """Register a problem (status 登记) with the next number of its community and year."""
+    actor = require_community(session, Permission.KEEP_RECORDS, data.community_id)
+    community = get_or_fail(session, Community, data.community_id, "村（社区）")
+    problem = Problem(community_id=community.id, status=S.REGISTERED,
+                      recorded_by=actor.user_id, year=data.reported_on.year)
+    _apply(session, problem, data)
+    problem.steps.append(_step(session, None, S.REGISTERED, data.reported_on, "登记"))
+    for attempt in range(2):
+        seq = (session.scalar(select(func.max(Problem.seq)).where(
+            Problem.community_id == community.id, Problem.year == problem.year)) or 0) + 1
+        problem.seq = seq
+        problem.number = number_for(community.name, problem.year, seq)
+        try:
+            with session.begin_nested():
+                session.add(problem)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt:
+                raise DomainError("另一位同事刚好也在登记这个村（社区）的问题，编号冲突。请再保存一次。")
+    return problem
+
+
+def update_problem(session: Session, problem_id: int, data: ProblemInput,
+                   expected_version: int | None = None) -> Problem:
+    """Change a problem's details; its number, community and status stay."""
+    problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
+    check_version(problem, expected_version, "问题")
+    if data.community_id != problem.community_id:
+        raise ValidationError("问题登记后不能改到别的村（社区）；编号按村（社区）编排。",
+                              "community_id")
+    _apply(session, problem, data)
+    return problem
+
+
+def _apply(session: Session, problem: Problem, data: ProblemInput) -> None:
+    problems: dict[str, str] = {}
+
+    def attempt(name: str, fn):  # type: ignore[no-untyped-def]
+        try:
+            return fn()
+        except ValidationError as err:
+            problems[name] = err.message
+            return None
+
+    category = attempt("category", lambda: required(clean_text(data.category), "category",
+                                                    "问题类别", 40))
+    description = attempt("description", lambda: required(clean_text(data.description),
+                                                          "description", "问题描述", 2000))
+    reporter_name = attempt("reporter_name", lambda: optional(
+        clean_text(data.reporter_name), "reporter_name", "反映人", 60))
+    department = attempt("department", lambda: optional(clean_text(data.department),
+                                                        "department", "责任部门", 60))
+    budget = attempt("budget", lambda: _money(data.budget, "budget", "预算金额"))
+    subsidy = attempt("subsidy", lambda: _money(data.subsidy, "subsidy", "申请补贴金额"))
+    if data.reporter_household_id is not None:
+        household = session.get(Household, data.reporter_household_id)
+        if household is None:
+            problems["reporter_household_id"] = "找不到所选的反映住户，可能已被删除。"
+        elif household.community_id != problem.community_id:
+            problems["reporter_household_id"] = "反映住户不在这个村（社区）。"
+    if data.reporter_person_id is not None and session.get(Person, data.reporter_person_id) is None:
+        problems["reporter_person_id"] = "找不到所选的反映人，可能已被删除。"
+    if data.leader_id is not None and session.get(Person, data.leader_id) is None:
+        problems["leader_id"] = "找不到所选的责任领导，可能已被删除。"
+    if (data.team_id is not None and session.scalar(select(TeamCommunity.id).where(
+            TeamCommunity.team_id == data.team_id,
+            TeamCommunity.community_id == problem.community_id)) is None):
+        problems["team_id"] = "所选团队不在这个村（社区）驻点。"
+    if data.deadline is not None and data.deadline < data.reported_on:
+        problems["deadline"] = (f"办结时限（{data.deadline:%Y-%m-%d}）不能早于登记日期"
+                                f"（{data.reported_on:%Y-%m-%d}）")
+    if not data.anonymous and not (data.reporter_household_id or data.reporter_person_id
+                                   or clean_text(data.reporter_name)):
+        problems["reporter_name"] = "请填写反映人，或选择住户、人员；不愿留名的请勾选“匿名”"
+    if data.level == HandlingLevel.PARTY_COMMITTEE:
+        missing = [label for label, empty in (
+            ("现状", not clean_text(data.situation)), ("解决方案", not clean_text(data.solution)),
+            ("预算金额", budget is None and "budget" not in problems),
+            ("申请补贴金额", subsidy is None and "subsidy" not in problems),
+            ("预计完工时间", data.expected_completion is None)) if empty]
+        if missing:
+            problems["level"] = ("提请党委会的问题须填写附件1的内容：" + "、".join(missing))
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems=problems)
+    if problem.id is not None and problem.year != data.reported_on.year:
+        raise ValidationError("登记日期不能改到另一年；编号按年度编排。", "reported_on")
+    problem.reported_on = data.reported_on
+    problem.year = data.reported_on.year
+    problem.source = data.source
+    problem.team_id = data.team_id
+    problem.station_session_id = data.station_session_id
+    problem.reporter_household_id = None if data.anonymous else data.reporter_household_id
+    problem.reporter_person_id = None if data.anonymous else data.reporter_person_id
+    problem.anonymous = data.anonymous
+    problem.reporter_name = "" if data.anonymous else (reporter_name or "")
+    problem.category = category or ""
+    problem.description = description or ""
+    problem.level = data.level
+    problem.leader_id = data.leader_id
+    problem.department = department or ""
+    problem.deadline = data.deadline or default_deadline(problem.category, data.reported_on,
+                                                         data.level)
+    problem.result = clean_text(data.result)
+    problem.situation = clean_text(data.situation)
+    problem.solution = clean_text(data.solution)
+    problem.budget = budget
+    problem.subsidy = subsidy
+    problem.expected_completion = data.expected_completion
+
+
+def _money(value: Decimal | str | None, field_: str, label: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{label}“{value}”不是金额，请填写数字（元），如 12000.50", field_)
+    if not amount.is_finite() or amount < 0 or amount > MONEY_LIMIT:
+        raise ValidationError(f"{label}应在 0 到 9,999,999,999.99 元之间", field_)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"{label}最多两位小数（到分）", field_)
+    return amount.quantize(Decimal("0.01"))
+
+
+# --- status flow -------------------------------------------------------------------------
+
+def advance(session: Session, problem_id: int, to_status: ProblemStatus, on: date,
+            note: str = "", expected_version: int | None = None,
+            feedback: Feedback | None = None) -> Problem:
+    """Move a problem one step along the flow; 已反馈 takes (or needs) the feedback."""
+    problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
+    check_version(problem, expected_version, "问题")
+    current = problem.status
+    index = FLOW.index(current)
+    if current == S.CLOSED:
+        raise DomainError(f"问题 {problem.number} 已销案；如需继续办理，请先“重新办理”。")
+    expected = FLOW[index + 1]
+    if to_status != expected:
+        raise DomainError(f"问题 {problem.number} 现在是“{current.label}”，下一步只能是"
+                          f"“{expected.label}”，不能直接改为“{to_status.label}”。")
+    _check_step_date(problem, on)
+    if to_status == S.FED_BACK:
+        if feedback is not None:
+            if feedback.on < problem.reported_on:
+                raise ValidationError("反馈日期不能早于问题登记日期", "feedback_on")
+            problem.feedback_method = feedback.method
+            problem.feedback_on = feedback.on
+            problem.satisfaction = feedback.satisfaction
+        missing = [label for label, value in (
+            ("反馈方式", problem.feedback_method), ("反馈日期", problem.feedback_on),
+            ("群众满意度", problem.satisfaction)) if value is None]
+        if missing:
+            raise ValidationError(f"问题 {problem.number} 要标为“已反馈”，请先填写"
+                                  + "、".join(missing), "feedback_method")
+    if to_status == S.CLOSED and (problem.feedback_method is None or problem.feedback_on is None
+                                  or problem.satisfaction is None):
+        raise DomainError(f"问题 {problem.number} 没有反馈记录，不能销案。")
+    _change(session, problem, to_status, on, clean_text(note))
+    return problem
+
+
+def reopen(session: Session, problem_id: int, on: date, reason: str,
+           expected_version: int | None = None) -> Problem:
+    """Take a handled problem back to 办理中; its steps stay, the old feedback is noted."""
+    problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
+    check_version(problem, expected_version, "问题")
+    if not problem.status.finished:
+        raise DomainError(f"问题 {problem.number} 还在“{problem.status.label}”，不需要重新办理。")
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError("请写明重新办理的原因", "reason")
+    _check_step_date(problem, on)
+    note = f"重新办理：{reason}"
+    if problem.feedback_method is not None:
+        note += (f"（原反馈：{problem.feedback_method.label}，"
+                 f"{problem.feedback_on:%Y-%m-%d}，{problem.satisfaction.label if problem.satisfaction else ''}）")
+    problem.feedback_method = None
+    problem.feedback_on = None
+    problem.satisfaction = None
+    _change(session, problem, S.IN_PROGRESS, on, note[:500])
+    return problem
+
+
+def _check_step_date(problem: Problem, on: date) -> None:
+    last = problem.steps[-1].on_date if problem.steps else problem.reported_on
+    if on < last:
+        raise ValidationError(f"办理日期（{on:%Y-%m-%d}）不能早于上一环节的日期"
+                              f"（{last:%Y-%m-%d}）", "on")
+
+
+def _change(session: Session, problem: Problem, to_status: ProblemStatus, on: date,
+            note: str) -> None:
+    before = problem.status
+    problem.steps.append(_step(session, before, to_status, on, note))
+    problem.status = to_status
+    session.flush()
+    audit.record(session, "status", "problem", problem.id,
+                 f"问题 {problem.number}：{before.label} → {to_status.label}",
+                 {"status": {"前": before.label, "后": to_status.label},
+                  "日期": on.isoformat(), **({"说明": note} if note else {})})
+
+
+def _step(session: Session, before: ProblemStatus | None, after: ProblemStatus, on: date,
+          note: str) -> ProblemStep:
+    actor = actor_of(session)
+    return ProblemStep(from_status=before, to_status=after, on_date=on, by_user=actor.user_id,
+                       by_name=actor.display_name[:60], note=note[:500])
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def _problem_for(session: Session, problem_id: int, permission: Permission) -> Problem:
+    problem = session.get(Problem, problem_id)
+    if problem is None:
+        raise NotFoundError(f"找不到这个问题（编号 {problem_id}）。")
+    require_community(session, permission, problem.community_id)
+    return problem
+
+
+def get_problem(session: Session, problem_id: int) -> Problem:
+    return _problem_for(session, problem_id, Permission.VIEW_RECORDS)
+
+
+@dataclass
+class ProblemFilter:
+    community_id: int | None = None
+    team_id: int | None = None
+    status: ProblemStatus | None = None
+    year: int | None = None
+    start: date | None = None
+    end: date | None = None
+    overdue_only: bool = False
+    text: str = ""
+    on: date | None = None   # "today" for overdue
+    statuses: list[ProblemStatus] = field(default_factory=list)
+
+
+def problem_query(session: Session, flt: ProblemFilter | None = None):  # type: ignore[no-untyped-def]
+    """A select of ``Problem`` the actor may read (VIEW_RECORDS), filtered."""
+    flt = flt or ProblemFilter()
+    scope = community_scope(session, Permission.VIEW_RECORDS)
+    query = select(Problem)
+    if scope is not None:
+        query = query.where(Problem.community_id.in_(scope))
+    if flt.community_id is not None:
+        query = query.where(Problem.community_id == flt.community_id)
+    if flt.team_id is not None:
+        query = query.where(Problem.team_id == flt.team_id)
+    if flt.status is not None:
+        query = query.where(Problem.status == flt.status)
+    if flt.statuses:
+        query = query.where(Problem.status.in_(flt.statuses))
+    if flt.year is not None:
+        query = query.where(Problem.year == flt.year)
+    if flt.start is not None:
+        query = query.where(Problem.reported_on >= flt.start)
+    if flt.end is not None:
+        query = query.where(Problem.reported_on <= flt.end)
+    if flt.overdue_only:
+        query = query.where(Problem.overdue_clause(flt.on))
+    text = clean_text(flt.text)
+    if text:
+        like = f"%{text}%"
+        query = query.where(or_(Problem.number.like(like), Problem.description.like(like),
+                                Problem.category.like(like), Problem.reporter_name.like(like)))
+    return query
+
+
+def list_problems(session: Session, flt: ProblemFilter | None = None) -> list[Problem]:
+    return list(session.scalars(problem_query(session, flt)
+                                .order_by(Problem.reported_on.desc(), Problem.id.desc())))
+
+
+def overdue_problems(session: Session, on: date | None = None) -> list[Problem]:
+    return list_problems(session, ProblemFilter(overdue_only=True, on=on))
