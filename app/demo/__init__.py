@@ -22,6 +22,7 @@ from app.demo.cards import build_cards
 from app.demo.context import SPECS, DemoContext, DemoSpec
 from app.demo.history import build_history
 from app.demo.households import build_households
+from app.demo.ledgers import build_ledgers
 from app.demo.teams import build_teams
 from app.demo.town import build_communities, build_settings
 from app.errors import DomainError, ValidationError
@@ -38,6 +39,7 @@ STEPS: list[tuple[str, Step]] = [
     ("households", build_households),
     ("accounts", build_accounts),
     ("cards", build_cards),
+    ("ledgers", build_ledgers),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]
