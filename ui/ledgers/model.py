@@ -1,0 +1,139 @@
+"""A fast list model for the ledgers: plain rows, search keys computed once when rows arrive,
+and filters applied as one list comprehension (no Python call per row through a proxy).
+
+Filters are equality tests on row attributes (team, community, status, month, overdue) plus
+a text needle matched against each row's precomputed ``search`` key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ui.widgets.collation import sort_key
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+OVERDUE_COLOR = QColor("#c0392b")
+
+
+@dataclass(frozen=True)
+class Col:
+    title: str
+    get: Callable[[Any], Any]
+    width: int = 100
+    fit: str = ""     # as ui.widgets.table.Column: "stretch" takes the room left and elides
+
+
+class LedgerModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Col], key: Callable[[Any], str],
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._key = key
+        self._rows: list[Any] = []
+        self._keys: list[str] = []
+        self._order: list[int] = []
+        self._visible: list[int] = []
+        self._needle = ""
+        self._where: dict[str, Any] = {}
+        self._sorted: tuple[int, bool] | None = None
+
+    # -- data in --------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._keys = [self._key(r) for r in self._rows]
+        self._order = list(range(len(self._rows)))
+        if self._sorted is not None:
+            self._order = self._sorted_order(*self._sorted)
+        self._visible = self._matching()
+        self.endResetModel()
+
+    def set_filter(self, needle: str | None = None, **where: Any) -> None:
+        """``where``: attribute → wanted value; None drops that condition."""
+        self.beginResetModel()
+        if needle is not None:
+            self._needle = needle.strip().lower()
+        for name, value in where.items():
+            if value is None:
+                self._where.pop(name, None)
+            else:
+                self._where[name] = value
+        self._visible = self._matching()
+        self.endResetModel()
+
+    def _matching(self) -> list[int]:
+        rows, keys, needle = self._rows, self._keys, self._needle
+        conditions = list(self._where.items())
+        if not conditions and not needle:
+            return list(self._order)
+        return [i for i in self._order if (not needle or needle in keys[i])
+                and all(getattr(rows[i], name) == value for name, value in conditions)]
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    def row_at(self, visible_row: int) -> Any:
+        return self._rows[self._visible[visible_row]]
+
+    def visible_row_where(self, predicate: Callable[[Any], bool]) -> int | None:
+        return next((n for n, i in enumerate(self._visible) if predicate(self._rows[i])), None)
+
+    # -- Qt model -------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._visible):
+            return None
+        row = self._rows[self._visible[index.row()]]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = self.columns[index.column()].get(row)
+            return "" if value is None else str(value)
+        if role == ROW_ROLE:
+            return row
+        if getattr(row, "overdue", False):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(OVERDUE_COLOR)
+            if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+                from PySide6.QtWidgets import QApplication, QStyle
+
+                return QApplication.style().standardIcon(
+                    QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.beginResetModel()
+        self._sorted = (column, order == Qt.SortOrder.DescendingOrder)
+        self._order = self._sorted_order(*self._sorted)
+        self._visible = self._matching()
+        self.endResetModel()
+
+    def _sorted_order(self, column: int, descending: bool) -> list[int]:
+        get, rows = self.columns[column].get, self._rows
+
+        def key(i: int) -> Any:
+            value = get(rows[i])
+            return sort_key("" if value is None else value)
+        return sorted(range(len(rows)), key=key, reverse=descending)

@@ -1,0 +1,453 @@
+"""问题台账 tab: every problem the user may read, filtered in memory; raising a problem and
+moving it along 登记 → 办理中 → 已办结 → 已反馈 → 已销案 (or back with 重新办理).
+
+The buttons that write are shown only with ``Permission.KEEP_RECORDS``; the services check
+the team scope anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from app.auth import Permission
+from app.errors import DomainError
+from app.models import FeedbackMethod, HandlingLevel, ProblemSource, ProblemStatus, Satisfaction
+from app.services import problems as service
+from ui import tasks
+from ui.context import AppContext
+from ui.ledgers import data
+from ui.ledgers.common import communities_of, filter_combo, months, refill, text_box
+from ui.ledgers.data import ProblemDetail, ProblemRow, TeamChoice
+from ui.ledgers.model import Col, LedgerModel
+from ui.widgets.form import FormDialog
+from ui.widgets.inputs import choice_combo, combo_value, date_edit, date_of, line_edit
+from ui.widgets.messages import error
+from ui.widgets.table import make_table_view
+
+S = ProblemStatus
+NEXT_ACTION = {S.REGISTERED: (S.IN_PROGRESS, "开始办理"), S.IN_PROGRESS: (S.DONE, "办结"),
+               S.DONE: (S.FED_BACK, "登记反馈"), S.FED_BACK: (S.CLOSED, "销案")}
+DEBOUNCE_MS = 150
+
+COLUMNS = (
+    Col("编号", lambda r: r.number, 150), Col("村（社区）", lambda r: r.community, 90),
+    Col("登记日期", lambda r: r.reported_on, 90), Col("类别", lambda r: r.category, 80),
+    Col("问题描述", lambda r: r.description, 240, "stretch"), Col("反映人", lambda r: r.reporter, 70),
+    Col("办理层级", lambda r: r.level, 100), Col("办结时限", lambda r: r.deadline, 90),
+    Col("状态", lambda r: r.status_label + ("（超期）" if r.overdue else ""), 100))
+
+
+def problem_model(parent: Any = None) -> LedgerModel:
+    return LedgerModel(COLUMNS, lambda r: r.search, parent)
+
+
+class ProblemsTab(QWidget):
+    changed = Signal()   # after a save here
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.teams: list[TeamChoice] = []
+        self.loaded = False
+        self._stale = True
+        self._generation = 0
+        self._select_id: int | None = None
+        self.detail_value: ProblemDetail | None = None
+        self.model = problem_model(self)
+        self.team = filter_combo("problemTeam", [], "全部团队")
+        self.community = filter_combo("problemCommunity", [], "全部村（社区）")
+        self.status = filter_combo("problemStatus", [(s.label, s.value) for s in S], "全部状态")
+        self.month = filter_combo("problemMonth", [], "全部月份")
+        self.search = line_edit(placeholder="搜索编号、类别、描述或反映人…", name="problemSearch")
+        self.overdue = QCheckBox("只看超期")
+        self.overdue.setObjectName("problemOverdueOnly")
+        self.timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        for combo in (self.team, self.community, self.status, self.month):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.overdue.toggled.connect(self.apply_filter)
+
+        self.raise_button = self._button("raiseProblem", "登记问题", self.raise_problem)
+        self.next_button = self._button("advanceProblem", "下一步", self.advance_selected)
+        self.reopen_button = self._button("reopenProblem", "重新办理", self.reopen_selected)
+        self.may_keep = ctx.can(Permission.KEEP_RECORDS)
+        for button in (self.raise_button, self.next_button, self.reopen_button):
+            button.setVisible(self.may_keep)
+
+        self.table = make_table_view(self.model)
+        self.table.setObjectName("problemTable")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # newest first
+        for i, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, column.width)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.count = QLabel("尚未加载")
+        self.count.setObjectName("countLabel")
+
+        self.detail_title = QLabel("选中一个问题，这里显示它的详情和办理经过。")
+        self.detail_title.setObjectName("problemDetailTitle")
+        self.detail_title.setWordWrap(True)
+        self.detail_text = QLabel()
+        self.detail_text.setObjectName("problemDetailText")
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.steps = QListWidget()
+        self.steps.setObjectName("problemSteps")
+        pane = QWidget()
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.setContentsMargins(8, 0, 0, 0)
+        pane_layout.addWidget(self.detail_title)
+        pane_layout.addWidget(self.detail_text)
+        pane_layout.addWidget(QLabel("办理经过："))
+        pane_layout.addWidget(self.steps, 1)
+
+        filters = QHBoxLayout()
+        for widget in (self.team, self.community, self.status, self.month):
+            filters.addWidget(widget)
+        filters.addWidget(self.overdue)
+        filters.addWidget(self.search, 1)
+        buttons = QHBoxLayout()
+        for button in (self.raise_button, self.next_button, self.reopen_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(pane)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([900, 300])
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # -- loading -----------------------------------------------------------------------------
+    def set_teams(self, teams: Sequence[TeamChoice]) -> None:
+        self.teams = list(teams)
+        refill(self.team, [(t.name, t.id) for t in self.teams])
+        self._refill_communities()
+
+    def _refill_communities(self) -> None:
+        known = dict((cid, name) for name, cid in communities_of(self.teams))
+        for row in self.model._rows:
+            known.setdefault(row.community_id, row.community)
+        refill(self.community, sorted(((n, c) for c, n in known.items()), key=lambda x: x[0]))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def mark_stale(self) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def reload(self, select_id: int | None = None) -> None:
+        self._stale = False
+        self._generation += 1
+        generation = self._generation
+        self._select_id = select_id if select_id is not None else self._current_id()
+        db = self.ctx.db
+        tasks.start(lambda _p, _c: data.problem_rows(db),
+                    lambda rows: self._loaded(generation, rows),
+                    lambda exc: self._failed(generation, exc))
+
+    def _loaded(self, generation: int, rows: list[ProblemRow]) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows(rows)
+        refill(self.month, months(r.month for r in rows))
+        self._refill_communities()
+        self.loaded = True
+        self._update_count()
+        if self._select_id is not None:
+            self.select_problem(self._select_id)
+        self._update_buttons()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.count.setText("读取问题台账失败")
+        error(self, "问题台账", f"读取问题台账失败：{exc}")
+
+    # -- filtering ---------------------------------------------------------------------------
+    def apply_filter(self) -> None:
+        current = self._current_id()
+        self.model.set_filter(
+            self.search.text(), team_id=self.team.currentData(),
+            community_id=self.community.currentData(), status=self.status.currentData(),
+            month=self.month.currentData(), overdue=True if self.overdue.isChecked() else None)
+        self._update_count()
+        if current is not None:
+            self.select_problem(current)
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        late = sum(1 for i in range(self.model.rowCount()) if self.model.row_at(i).overdue)
+        self.count.setText(f"显示 {self.model.rowCount()} / 共 {self.model.total} 个问题"
+                           + (f"，其中超期 {late} 个" if late else ""))
+
+    # -- selection and detail ----------------------------------------------------------------
+    def selected(self) -> ProblemRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _current_id(self) -> int | None:
+        row = self.selected()
+        return row.id if row else None
+
+    def select_problem(self, problem_id: int) -> bool:
+        found = self.model.visible_row_where(lambda r: r.id == problem_id)
+        if found is None:
+            return False
+        self.table.selectRow(found)
+        self.table.scrollTo(self.model.index(found, 0))
+        return True
+
+    def _selection_changed(self, *_args: Any) -> None:
+        self._update_buttons()
+        row = self.selected()
+        if row is None:
+            self._show_detail(None)
+            return
+        try:
+            detail = data.problem_detail(self.ctx.db, row.id)  # one problem: a few rows, fast
+        except DomainError as exc:
+            self.detail_title.setText(exc.message)
+            return
+        self._show_detail(detail)
+
+    def _show_detail(self, detail: ProblemDetail | None) -> None:
+        self.detail_value = detail
+        self.steps.clear()
+        if detail is None:
+            self.detail_title.setText("选中一个问题，这里显示它的详情和办理经过。")
+            self.detail_text.clear()
+            return
+        row = detail.row
+        late = "（已超期）" if row.overdue else ""
+        self.detail_title.setText(f"<b>{row.number}</b>　{row.status_label}{late}")
+        lines = [f"村（社区）：{row.community}", f"来源：{detail.source}　类别：{row.category}",
+                 f"反映人：{row.reporter or '—'}", f"问题：{row.description}",
+                 f"办理层级：{row.level}" + (f"　责任部门：{detail.department}"
+                                          if detail.department else ""),
+                 f"办结时限：{row.deadline:%Y-%m-%d}"]
+        if detail.result:
+            lines.append(f"办理结果：{detail.result}")
+        if detail.feedback:
+            lines.append(f"反馈：{detail.feedback}")
+        self.detail_text.setText("\n".join(lines))
+        for step in detail.steps:
+            note = f"　{step.note}" if step.note else ""
+            self.steps.addItem(f"{step.on:%Y-%m-%d}　{step.change}　{step.by}{note}")
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        status = S(row.status) if row else None
+        step = NEXT_ACTION.get(status) if status else None
+        self.next_button.setEnabled(step is not None)
+        self.next_button.setText(step[1] if step else "下一步")
+        self.reopen_button.setEnabled(status is not None and status.finished)
+
+    # -- actions -----------------------------------------------------------------------------
+    def raise_problem(self) -> None:
+        dialog = RaiseProblemDialog(self.ctx, self.teams, self)
+        if dialog.exec() and dialog.result_value is not None:
+            self.after_save(dialog.result_value)
+
+    def advance_selected(self) -> None:
+        row = self.selected()
+        if row is None or S(row.status) not in NEXT_ACTION:
+            return
+        dialog = StepDialog(self.ctx, row, self)
+        if dialog.exec():
+            self.after_save(row.id)
+
+    def reopen_selected(self) -> None:
+        row = self.selected()
+        if row is None or not S(row.status).finished:
+            return
+        dialog = ReopenDialog(self.ctx, row, self)
+        if dialog.exec():
+            self.after_save(row.id)
+
+    def after_save(self, problem_id: int) -> None:
+        self.changed.emit()
+        self.ctx.data_changed.emit()
+        self.reload(select_id=problem_id)
+
+
+class RaiseProblemDialog(FormDialog):
+    """登记问题: the ledger's fields; 提请党委会 shows the 附件1 fields it requires."""
+
+    def __init__(self, ctx: AppContext, teams: Sequence[TeamChoice],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("登记问题", parent)
+        self.ctx = ctx
+        self.teams = list(teams)
+        self.community = self.add_field("community_id", "村（社区）", choice_combo(
+            communities_of(self.teams), name="problemCommunityField"))
+        self.team = self.add_field("team_id", "驻点团队", QComboBox())
+        self.team.setObjectName("problemTeamField")
+        self.community.currentIndexChanged.connect(self._fill_teams)
+        self._fill_teams()
+        self.reported_on = self.add_field("reported_on", "登记日期", date_edit(name="problemDate"))
+        self.source = self.add_field("source", "问题来源", choice_combo(
+            [(s.label, s) for s in ProblemSource], ProblemSource.STATION_LOG, "problemSource"))
+        self.category = self.add_field("category", "问题类别", choice_combo(
+            [(c, c) for c in service.DEFAULT_DEADLINE_DAYS], name="problemCategory"))
+        self.category.setEditable(True)
+        self.description = self.add_field("description", "问题描述", text_box("problemDescription"))
+        reporter_row = QWidget()
+        reporter_layout = QHBoxLayout(reporter_row)
+        reporter_layout.setContentsMargins(0, 0, 0, 0)
+        self.reporter = line_edit(placeholder="反映人姓名", name="problemReporter")
+        self.anonymous = QCheckBox("匿名")
+        self.anonymous.setObjectName("problemAnonymous")
+        self.anonymous.toggled.connect(lambda on: self.reporter.setEnabled(not on))
+        reporter_layout.addWidget(self.reporter, 1)
+        reporter_layout.addWidget(self.anonymous)
+        self.add_field("reporter_name", "反映人", reporter_row)
+        self.level = self.add_field("level", "办理层级", choice_combo(
+            [(h.label, h) for h in HandlingLevel], HandlingLevel.COMMUNITY, "problemLevel"))
+        self.department = self.add_field("department", "责任部门", line_edit(name="problemDepartment"))
+        self.use_deadline = QCheckBox("自定办结时限（不勾选则按类别默认）")
+        self.use_deadline.setObjectName("problemOwnDeadline")
+        self.add_field("own_deadline", "", self.use_deadline)
+        self.deadline = self.add_field("deadline", "办结时限", date_edit(name="problemDeadline"))
+        self.deadline.setEnabled(False)
+        self.use_deadline.toggled.connect(self.deadline.setEnabled)
+        # 附件1 (需提请党委会研究解决问题表)
+        self.situation = self.add_field("situation", "现状", text_box("problemSituation", 50))
+        self.solution = self.add_field("solution", "解决方案", text_box("problemSolution", 50))
+        self.budget = self.add_field("budget", "预算金额（元）", line_edit(name="problemBudget"))
+        self.subsidy = self.add_field("subsidy", "申请补贴金额（元）", line_edit(name="problemSubsidy"))
+        self.expected = self.add_field("expected_completion", "预计完工时间",
+                                       date_edit(name="problemExpected"))
+        self.committee_fields = [self.situation, self.solution, self.budget, self.subsidy,
+                                 self.expected]
+        self.level.currentIndexChanged.connect(self._committee_shown)
+        self._committee_shown()
+
+    def _fill_teams(self) -> None:
+        community_id = self.community.currentData()
+        self.team.clear()
+        self.team.addItem("（不指定）", None)
+        for team in self.teams:
+            if any(cid == community_id for cid, _ in team.communities):
+                self.team.addItem(team.name, team.id)
+        if self.team.count() > 1:
+            self.team.setCurrentIndex(1)
+
+    def _committee_shown(self) -> None:
+        shown = self.level.currentData() == HandlingLevel.PARTY_COMMITTEE
+        for widget in self.committee_fields:
+            self.form.setRowVisible(widget.parentWidget(), shown)
+
+    def problem_input(self) -> service.ProblemInput:
+        committee = self.level.currentData() == HandlingLevel.PARTY_COMMITTEE
+        return service.ProblemInput(
+            community_id=self.community.currentData(), reported_on=date_of(self.reported_on),
+            category=self.category.currentText(), description=self.description.toPlainText(),
+            source=self.source.currentData(), level=self.level.currentData(),
+            team_id=self.team.currentData(), anonymous=self.anonymous.isChecked(),
+            reporter_name=self.reporter.text(), department=self.department.text(),
+            deadline=date_of(self.deadline) if self.use_deadline.isChecked() else None,
+            situation=self.situation.toPlainText() if committee else "",
+            solution=self.solution.toPlainText() if committee else "",
+            budget=self.budget.text() if committee else None,
+            subsidy=self.subsidy.text() if committee else None,
+            expected_completion=date_of(self.expected) if committee else None)
+
+    def save(self) -> int:
+        if self.community.currentData() is None:
+            from app.errors import ValidationError
+
+            raise ValidationError("请选择村（社区）", "community_id")
+        with self.ctx.db.session() as s:
+            return service.raise_problem(s, self.problem_input()).id
+
+
+class StepDialog(FormDialog):
+    """The next step of one problem; 登记反馈 (→ 已反馈) asks for the feedback."""
+
+    def __init__(self, ctx: AppContext, row: ProblemRow, parent: QWidget | None = None) -> None:
+        self.to_status, action = NEXT_ACTION[S(row.status)]
+        super().__init__(f"{action}：{row.number}", parent)
+        self.ctx = ctx
+        self.row = row
+        self.save_button.setText(action)
+        self.add_field("info", "当前状态", QLabel(f"{row.status_label} → {self.to_status.label}"))
+        self.on = self.add_field("on", "日期", date_edit(name="stepDate"))
+        self.feedback_fields = self.to_status == S.FED_BACK
+        if self.feedback_fields:
+            self.method = self.add_field("feedback_method", "反馈方式", choice_combo(
+                [("（请选择）", None)] + [(m.label, m) for m in FeedbackMethod],
+                name="feedbackMethod"))
+            self.feedback_on = self.add_field("feedback_on", "反馈日期",
+                                              date_edit(name="feedbackDate"))
+            self.satisfaction = self.add_field("satisfaction", "群众满意度", choice_combo(
+                [("（请选择）", None)] + [(m.label, m) for m in Satisfaction],
+                name="feedbackSatisfaction"))
+        self.note = self.add_field("note", "说明", text_box("stepNote", 60))
+
+    def save(self) -> int:
+        feedback = None
+        if self.feedback_fields:
+            method, satisfaction = self.method.currentData(), self.satisfaction.currentData()
+            problems = {}
+            if method is None:
+                problems["feedback_method"] = "请选择反馈方式"
+            if satisfaction is None:
+                problems["satisfaction"] = "请选择群众满意度"
+            if problems:
+                from app.errors import ValidationError
+
+                raise ValidationError("要标为“已反馈”，请先填写" + "、".join(
+                    ("反馈方式" if k == "feedback_method" else "群众满意度") for k in problems),
+                    problems=problems)
+            feedback = service.Feedback(method, date_of(self.feedback_on), satisfaction)
+        with self.ctx.db.session() as s:
+            service.advance(s, self.row.id, self.to_status, date_of(self.on),
+                            self.note.toPlainText(), self.row.version, feedback)
+        return self.row.id
+
+
+class ReopenDialog(FormDialog):
+    def __init__(self, ctx: AppContext, row: ProblemRow, parent: QWidget | None = None) -> None:
+        super().__init__(f"重新办理：{row.number}", parent)
+        self.ctx = ctx
+        self.row = row
+        self.save_button.setText("重新办理")
+        self.add_field("info", "", QLabel(f"现为“{row.status_label}”，将退回“办理中”；"
+                                          "原反馈记录写入办理经过，需重新反馈。"))
+        self.on = self.add_field("on", "日期", date_edit(name="reopenDate"))
+        self.reason = self.add_field("reason", "原因", text_box("reopenReason", 60))
+
+    def save(self) -> int:
+        with self.ctx.db.session() as s:
+            service.reopen(s, self.row.id, date_of(self.on), self.reason.toPlainText(),
+                           self.row.version)
+        return self.row.id

@@ -1,0 +1,309 @@
+"""驻点日志 tab: the station sessions, filtered by team, community and month; recording a
+session (hours and place default to the team's, members present ticked from the team's
+current members, problems raised inline go to the problem ledger); the month's missing
+station days (gaps) of the teams shown."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Sequence
+from datetime import date, time
+from typing import Any
+
+from PySide6.QtCore import Qt, QDate, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout,
+                               QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from app.auth import Permission
+from app.errors import ValidationError
+from app.models import SessionKind
+from app.services import problems as problem_service
+from app.services import station_logs
+from ui import tasks
+from ui.context import AppContext
+from ui.ledgers import data
+from ui.ledgers.common import communities_of, filter_combo, months, refill, text_box
+from ui.ledgers.data import SessionRow, TeamChoice
+from ui.ledgers.model import Col, LedgerModel
+from ui.widgets.form import FormDialog
+from ui.widgets.inputs import (choice_combo, date_edit, date_of, line_edit, time_edit, time_of)
+from ui.widgets.messages import error
+from ui.widgets.table import make_table_view
+
+COLUMNS = (
+    Col("日期", lambda r: r.held_on, 90), Col("驻点团队", lambda r: r.team, 130),
+    Col("村（社区）", lambda r: r.community, 90), Col("时间", lambda r: r.hours, 100),
+    Col("地点", lambda r: r.place, 110), Col("类型", lambda r: r.kind, 70),
+    Col("到岗成员", lambda r: r.members, 160), Col("情况摘要", lambda r: r.summary, 220, "stretch"),
+    Col("问题", lambda r: r.problems, 40))
+
+
+def session_key(row: SessionRow) -> str:
+    return f"{row.team}\x1f{row.community}\x1f{row.place}\x1f{row.members}\x1f{row.summary}".lower()
+
+
+class SessionsTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.teams: list[TeamChoice] = []
+        self.loaded = False
+        self._stale = True
+        self._generation = 0
+        self._gap_generation = 0
+        self.model = LedgerModel(COLUMNS, session_key, self)
+        self.team = filter_combo("sessionTeam", [], "全部团队")
+        self.community = filter_combo("sessionCommunity", [], "全部村（社区）")
+        self.month = filter_combo("sessionMonth", [], "全部月份")
+        self.search = line_edit(placeholder="搜索团队、地点、成员或摘要…", name="sessionSearch")
+        self.search.textChanged.connect(self.apply_filter)
+        for combo in (self.team, self.community, self.month):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.record_button = QPushButton("记录驻点")
+        self.record_button.setObjectName("recordSession")
+        self.record_button.clicked.connect(self.record_session)
+        self.record_button.setVisible(ctx.can(Permission.KEEP_RECORDS))
+        self.table = make_table_view(self.model)
+        self.table.setObjectName("sessionTable")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        for i, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, column.width)
+        self.count = QLabel("尚未加载")
+        self.count.setObjectName("countLabel")
+        self.gap_month = QDateEdit(QDate.currentDate())
+        self.gap_month.setObjectName("gapMonth")
+        self.gap_month.setDisplayFormat("yyyy年M月")
+        self.gap_month.dateChanged.connect(lambda _d: self.load_gaps())
+        self.gaps = QListWidget()
+        self.gaps.setObjectName("sessionGaps")
+        gap_pane = QWidget()
+        gap_layout = QVBoxLayout(gap_pane)
+        gap_layout.setContentsMargins(8, 0, 0, 0)
+        gap_head = QHBoxLayout()
+        gap_head.addWidget(QLabel("缺少日志的驻点日："))
+        gap_head.addWidget(self.gap_month)
+        gap_layout.addLayout(gap_head)
+        gap_layout.addWidget(self.gaps, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.record_button)
+        top.addStretch(1)
+        filters = QHBoxLayout()
+        for combo in (self.team, self.community, self.month):
+            filters.addWidget(combo)
+        filters.addWidget(self.search, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(gap_pane)
+        split.setSizes([950, 250])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+
+    def set_teams(self, teams: Sequence[TeamChoice]) -> None:
+        self.teams = list(teams)
+        refill(self.team, [(t.name, t.id) for t in self.teams])
+        refill(self.community, communities_of(self.teams))
+        if self.loaded:
+            self.load_gaps()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def mark_stale(self) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def reload(self) -> None:
+        self._stale = False
+        self._generation += 1
+        generation = self._generation
+        db = self.ctx.db
+        tasks.start(lambda _p, _c: data.session_rows(db),
+                    lambda rows: self._loaded(generation, rows),
+                    lambda exc: self._failed(exc))
+        self.load_gaps()
+
+    def _loaded(self, generation: int, rows: list[SessionRow]) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows(rows)
+        refill(self.month, months(r.month for r in rows))
+        self.loaded = True
+        self._update_count()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.count.setText("读取驻点日志失败")
+        error(self, "驻点日志", f"读取驻点日志失败：{exc}")
+
+    def load_gaps(self) -> None:
+        chosen = date_of(self.gap_month)
+        start = chosen.replace(day=1)
+        end = chosen.replace(day=monthrange(chosen.year, chosen.month)[1])
+        end = min(end, date.today())
+        wanted = self.team.currentData()
+        teams = [(t.id, t.name) for t in self.teams if wanted is None or t.id == wanted]
+        db = self.ctx.db
+        self._gap_generation += 1
+        generation = self._gap_generation
+        tasks.start(lambda _p, _c: data.gaps(db, teams, start, end),
+                    lambda found: self._show_gaps(generation, found),
+                    lambda exc: self._show_gap_error(exc))
+
+    def _show_gaps(self, generation: int, found: list[tuple[str, date]]) -> None:
+        if generation != self._gap_generation:
+            return  # an older month's answer arriving late
+        self.gaps.clear()
+        if not found:
+            self.gaps.addItem("本月驻点日都有日志")
+        for name, day in found:
+            self.gaps.addItem(f"{day:%m-%d}　{name}")
+
+    def _show_gap_error(self, exc: BaseException) -> None:
+        self.gaps.clear()
+        self.gaps.addItem(f"无法列出：{exc}")
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.search.text(), team_id=self.team.currentData(),
+                              community_id=self.community.currentData(),
+                              month=self.month.currentData())
+        self._update_count()
+        if self.sender() is self.team:
+            self.load_gaps()
+
+    def _update_count(self) -> None:
+        self.count.setText(f"显示 {self.model.rowCount()} / 共 {self.model.total} 次驻点")
+
+    def record_session(self) -> None:
+        dialog = SessionDialog(self.ctx, self.teams, self)
+        if dialog.exec():
+            self.changed.emit()
+            self.ctx.data_changed.emit()
+            self.reload()
+
+
+class SessionDialog(FormDialog):
+    def __init__(self, ctx: AppContext, teams: Sequence[TeamChoice],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("记录驻点", parent)
+        self.setMinimumWidth(560)
+        self.ctx = ctx
+        self.teams = {t.id: t for t in teams}
+        self.team = self.add_field("team_id", "驻点团队", choice_combo(
+            [(t.name, t.id) for t in teams], name="sessionTeamField"))
+        self.community = self.add_field("community_id", "村（社区）", QComboBox())
+        self.community.setObjectName("sessionCommunityField")
+        self.held_on = self.add_field("held_on", "日期", date_edit(name="sessionDate"))
+        hours = QWidget()
+        hours_layout = QHBoxLayout(hours)
+        hours_layout.setContentsMargins(0, 0, 0, 0)
+        self.start = time_edit(time(9), "sessionStart")
+        self.end = time_edit(time(12), "sessionEnd")
+        hours_layout.addWidget(self.start)
+        hours_layout.addWidget(QLabel("至"))
+        hours_layout.addWidget(self.end)
+        hours_layout.addStretch(1)
+        self.add_field("end_time", "时间", hours)
+        self.place = self.add_field("place", "地点", line_edit(name="sessionPlace"))
+        self.kind = self.add_field("kind", "类型", choice_combo(
+            [(k.label, k) for k in SessionKind], SessionKind.RECEPTION, "sessionKind"))
+        self.announced = self.add_field("make_up_announced_on", "补班公告日期",
+                                        date_edit(name="sessionAnnounced"))
+        self.made_up = self.add_field("make_up_for", "所补驻点日", date_edit(name="sessionMadeUp"))
+        self.members_box = QWidget()
+        self.members_box.setObjectName("sessionMembers")
+        self.members_grid = QGridLayout(self.members_box)
+        self.members_grid.setContentsMargins(0, 0, 0, 0)
+        self.member_checks: list[QCheckBox] = []
+        self.add_field("member_ids", "到岗成员", self.members_box)
+        self.summary = self.add_field("summary", "情况摘要", text_box("sessionSummary", 70,
+                                                                  "接待、走访情况"))
+        self.problems_text = self.add_field("problems", "反映的问题", text_box(
+            "sessionProblems", 70, "每行一个问题：类别：描述，如 基础设施：村口路灯不亮"))
+        self.problem_reporter = self.add_field("reporter_name", "问题反映人", line_edit(
+            placeholder="不填则记为匿名", name="sessionReporter"))
+        self.team.currentIndexChanged.connect(self._team_chosen)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self._team_chosen()
+        self._kind_chosen()
+
+    def _team_chosen(self) -> None:
+        team = self.teams.get(self.team.currentData())
+        self.community.clear()
+        for check in self.member_checks:
+            self.members_grid.removeWidget(check)
+            check.deleteLater()
+        self.member_checks = []
+        if team is None:
+            return
+        for cid, name in team.communities:
+            self.community.addItem(name, cid)
+        self.place.setText(team.place)
+        from PySide6.QtCore import QTime
+
+        self.start.setTime(QTime(team.start.hour, team.start.minute))
+        self.end.setTime(QTime(team.end.hour, team.end.minute))
+        for n, (person_id, name) in enumerate(team.members):
+            check = QCheckBox(name)
+            check.setProperty("person_id", person_id)
+            check.setChecked(True)
+            self.members_grid.addWidget(check, n // 4, n % 4)
+            self.member_checks.append(check)
+
+    def _kind_chosen(self) -> None:
+        make_up = self.kind.currentData() == SessionKind.MAKE_UP
+        for widget in (self.announced, self.made_up):
+            self.form.setRowVisible(widget.parentWidget(), make_up)
+
+    def problem_inputs(self, community_id: int) -> list[problem_service.ProblemInput]:
+        reporter = self.problem_reporter.text().strip()
+        items = []
+        for n, line in enumerate(self.problems_text.toPlainText().splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            category, sep, description = line.replace(":", "：").partition("：")
+            if not sep:
+                category, description = "其他", line
+            items.append(problem_service.ProblemInput(
+                community_id=community_id, reported_on=date_of(self.held_on),
+                category=category.strip() or "其他", description=description.strip(),
+                anonymous=not reporter, reporter_name=reporter))
+        return items
+
+    def save(self) -> int:
+        team_id, community_id = self.team.currentData(), self.community.currentData()
+        if team_id is None or community_id is None:
+            raise ValidationError("请选择驻点团队和村（社区）", "team_id")
+        make_up = self.kind.currentData() == SessionKind.MAKE_UP
+        entry = station_logs.SessionInput(
+            team_id=team_id, community_id=community_id, held_on=date_of(self.held_on),
+            kind=self.kind.currentData(), start_time=time_of(self.start),
+            end_time=time_of(self.end), place=self.place.text(),
+            member_ids=[c.property("person_id") for c in self.member_checks if c.isChecked()],
+            summary=self.summary.toPlainText(),
+            make_up_announced_on=date_of(self.announced) if make_up else None,
+            make_up_for=date_of(self.made_up) if make_up else None,
+            problems=self.problem_inputs(community_id))
+        with self.ctx.db.session() as s:
+            try:
+                return station_logs.create_session(s, entry).id
+            except ValidationError as exc:
+                # A problem line the ledger refuses: say it belongs to 反映的问题.
+                if set(exc.problems) & {"category", "description"}:
+                    raise ValidationError(exc.message, "problems") from exc
+                raise
