@@ -14,6 +14,7 @@ from app.models.person import Person
 from app.models.team import Membership, Team, TeamCommunity
 from app.models.town import TownSettings
 from app.models.user import User, UserRole, UserTeam
+from app.models.visits import Visit, visit_problem, visit_visitor
 
 __all__ = [
     "AuditEntry", "AuditHead", "Base", "BUILTIN_KEY_GROUPS", "CardDelivery", "CardDesign",
@@ -23,4 +24,5 @@ __all__ = [
     "UserTeam",
     "FeedbackMethod", "HandlingLevel", "Problem", "ProblemSource", "ProblemStatus", "ProblemStep",
     "Reception", "Satisfaction", "SessionKind", "StationSession",
+    "Visit", "visit_problem", "visit_visitor",
 ]

@@ -26,3 +26,9 @@ class TownSettings(Base, Timestamped, Versioned):
     max_station_team_size: Mapped[int] = mapped_column(Integer, default=10)
     max_communities_per_leader: Mapped[int] = mapped_column(Integer, default=2)
     make_up_notice_days: Mapped[int] = mapped_column(Integer, default=3)
+    # Coverage targets of the visits (走访): each household at least N times a year (some towns
+    # use 2), and each team's key households visited per month.
+    visits_per_household_per_year: Mapped[int] = mapped_column(Integer, default=1,
+                                                               server_default="1")
+    key_visits_per_team_per_month: Mapped[int] = mapped_column(Integer, default=20,
+                                                               server_default="20")

@@ -48,6 +48,9 @@ FIELD_LABELS: dict[str, str] = {
     "moved_out_on": "迁出日期", "household_id": "住户编号", "key_group_id": "重点人群类别编号",
     "added_on": "标记日期", "added_reason": "标记原因", "removed_on": "取消日期",
     "removed_reason": "取消原因", "builtin": "内置", "sort_order": "排序", "user_id": "账户编号",
+    "visited_on": "走访日期", "notes": "走访情况", "recorded_by": "记录人账户编号",
+    "visits_per_household_per_year": "每户每年走访次数",
+    "key_visits_per_team_per_month": "每团队每月走访重点户数",
 }
 # Per entity, where the same attribute name means something more specific.
 ENTITY_FIELD_LABELS: dict[str, dict[str, str]] = {

@@ -1,0 +1,373 @@
+"""Home visits (入户走访) and the key-visit register (重点走访登记册): recording, the list, and
+coverage against the town's targets — computed by SQL aggregates when asked, never stored.
+
+Rules this module settles:
+
+- A visit belongs to a team; the household must live in a community the team serves (and not
+  have moved out by the visit day); the visitors (at least one) must be members of the team on
+  that day; the date cannot be in the future. Problems raised during the visit are registered
+  in the problem ledger in the same call (source 入户走访, the visit's team, date, community and
+  household) and linked to the visit — never typed twice.
+- The households to cover in a year are those on the roster at the year's end: a household that
+  moved out on or before 31 December is left out of every figure of that year (its visits stay
+  in the list). Visits count by day: two visits to one household on the same day count once.
+- "Visited" for the household target: at least ``TownSettings.visits_per_household_per_year``
+  (N, 1 by default) visit days within the calendar year. Visits of the year before never count.
+- The key register of a year: households with a key-group tag in force on at least one day of
+  the year (added on or before 31 December, not removed by 1 January). Its target is 100 %
+  visited at least once within the year, whether or not the tag was in force on the visit day.
+- A team's monthly figure: the distinct households the team visited in the month while they
+  carried a key-group tag (in force on the visit day), against
+  ``TownSettings.key_visits_per_team_per_month`` (20 by default). Teams dissolved before the
+  month began are left out. Team figures are given only when a month is asked.
+- Keeping visits needs KEEP_RECORDS for the team. Reading needs VIEW_RECORDS: liaisons and
+  leaders see their teams' visits, and coverage of the communities their teams serve. Key-group
+  names appear only for roles with VIEW_SENSITIVE (others get the row with the names blank).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.auth import Permission, can, community_scope, require, require_team
+from app.errors import NotFoundError, ValidationError
+from app.models import (Community, Household, HouseholdTag, KeyGroup, Person, ProblemSource,
+                        Team, TeamCommunity, Visit, visit_problem, visit_visitor)
+from app.normalize import clean_text
+from app.services.common import get_or_fail, optional
+from app.services.problems import ProblemInput, raise_problem
+from app.services.settings import get_settings
+
+
+@dataclass
+class VisitInput:
+    team_id: int
+    household_id: int
+    visited_on: date
+    visitor_ids: list[int] = field(default_factory=list)
+    notes: str = ""
+    # Raised during the visit; community, team, date, source and household come from the visit.
+    problems: list[ProblemInput] = field(default_factory=list)
+
+
+def record_visit(session: Session, data: VisitInput, today: date | None = None) -> Visit:
+    actor = require_team(session, Permission.KEEP_RECORDS, data.team_id)
+    team = get_or_fail(session, Team, data.team_id, "驻点团队")
+    household = get_or_fail(session, Household, data.household_id, "住户")
+    day = data.visited_on
+    problems: dict[str, str] = {}
+    if day > (today or date.today()):
+        problems["visited_on"] = f"走访日期（{day:%Y-%m-%d}）不能晚于今天"
+    if team.dissolved_on is not None and day >= team.dissolved_on:
+        problems["visited_on"] = f"{team.name}已于 {team.dissolved_on:%Y-%m-%d} 撤销，不能再记走访。"
+    if household.community_id not in {link.community_id for link in team.community_links}:
+        problems["household_id"] = (f"{household.address}（户主{household.head_name}）不在"
+                                    f"{team.name}驻点的村（社区）")
+    elif household.moved_out_on is not None and household.moved_out_on <= day:
+        problems["household_id"] = (f"{household.address}（户主{household.head_name}）已于 "
+                                    f"{household.moved_out_on:%Y-%m-%d} 迁出")
+    serving = {m.person_id for m in team.memberships if m.in_force(day)}
+    visitors: list[Person] = []
+    for person_id in dict.fromkeys(data.visitor_ids):
+        person = session.get(Person, person_id)
+        if person is None or person_id not in serving:
+            name = person.name if person else f"编号 {person_id}"
+            problems["visitor_ids"] = f"{name}在 {day:%Y-%m-%d} 不是{team.name}的成员"
+            break
+        visitors.append(person)
+    if not data.visitor_ids:
+        problems["visitor_ids"] = "请选择走访人（团队成员）"
+    try:
+        notes = optional(clean_text(data.notes), "notes", "走访情况", 5000)
+    except ValidationError as err:
+        problems["notes"] = err.message
+        notes = ""
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems=problems)
+    visit = Visit(team_id=team.id, community_id=household.community_id,
+                  household_id=household.id, visited_on=day, notes=notes,
+                  recorded_by=actor.user_id, visitors=visitors)
+    session.add(visit)
+    session.flush()
+    for item in data.problems:
+        visit.problems.append(raise_problem(session, replace(
+            item, community_id=household.community_id, team_id=team.id, reported_on=day,
+            source=ProblemSource.VISIT, station_session_id=None,
+            reporter_household_id=None if item.anonymous else household.id,
+            reporter_name=item.reporter_name or ("" if item.anonymous else household.head_name))))
+    session.flush()
+    return visit
+
+
+def get_visit(session: Session, visit_id: int) -> Visit:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFoundError(f"找不到这条走访记录（编号 {visit_id}），可能已被删除。")
+    require_team(session, Permission.VIEW_RECORDS, visit.team_id)
+    return visit
+
+
+# --- the list ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    """One line of the visit list: plain values, cheap to hold 200,000 of."""
+
+    id: int
+    visited_on: date
+    team: str
+    community: str
+    household_id: int
+    address: str
+    head_name: str
+    visitors: str
+    notes: str
+    problems: int
+
+
+def list_visits(session: Session, team_id: int | None = None, community_id: int | None = None,
+                start: date | None = None, end: date | None = None, text: str = "",
+                limit: int | None = None) -> list[VisitRow]:
+    """Visits the actor may read (their teams' for liaisons and leaders), newest first."""
+    teams = require(session, Permission.VIEW_RECORDS).teams_for(Permission.VIEW_RECORDS)
+    visitors = (select(func.aggregate_strings(Person.name, "、"))
+                .select_from(visit_visitor).join(Person, Person.id == visit_visitor.c.person_id)
+                .where(visit_visitor.c.visit_id == Visit.id).scalar_subquery())
+    raised = (select(func.count()).select_from(visit_problem)
+              .where(visit_problem.c.visit_id == Visit.id).scalar_subquery())
+    query = (select(Visit.id, Visit.visited_on, Team.name, Community.name, Household.id,
+                    Household.address, Household.head_name, visitors, Visit.notes, raised)
+             .join(Team, Team.id == Visit.team_id)
+             .join(Community, Community.id == Visit.community_id)
+             .join(Household, Household.id == Visit.household_id))
+    if teams is not None:
+        query = query.where(Visit.team_id.in_(teams))
+    if team_id is not None:
+        query = query.where(Visit.team_id == team_id)
+    if community_id is not None:
+        query = query.where(Visit.community_id == community_id)
+    if start is not None:
+        query = query.where(Visit.visited_on >= start)
+    if end is not None:
+        query = query.where(Visit.visited_on <= end)
+    words = clean_text(text)
+    if words:
+        like = f"%{words}%"
+        query = query.where(or_(
+            Household.head_name.like(like), Household.address.like(like), Visit.notes.like(like),
+            exists(select(visit_visitor.c.visit_id)
+                   .join(Person, Person.id == visit_visitor.c.person_id)
+                   .where(visit_visitor.c.visit_id == Visit.id, Person.name.like(like)))))
+    query = query.order_by(Visit.visited_on.desc(), Visit.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [VisitRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9])
+            for r in session.execute(query)]
+
+
+# --- coverage ----------------------------------------------------------------------------
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamProgress:
+    team_id: int
+    team: str
+    key_households: int   # distinct key households the team visited in the month
+    visits: int           # all the team's visits in the month
+    target: int
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.key_households, self.target)
+
+    @property
+    def met(self) -> bool:
+        return self.key_households >= self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    year: int
+    month: int | None
+    required_visits: int      # N: visit days each household needs in the year
+    households: int
+    households_visited: int   # visited on at least N days in the year
+    key_households: int       # the key register of the year
+    key_visited: int          # key households visited at least once in the year
+    teams: tuple[TeamProgress, ...] = ()
+
+    @property
+    def households_percent(self) -> float | None:
+        return _percent(self.households_visited, self.households)
+
+    @property
+    def key_percent(self) -> float | None:
+        """Target 100 %."""
+        return _percent(self.key_visited, self.key_households)
+
+
+def _year(year: int) -> tuple[date, date]:
+    if not 2000 <= year <= 2100:
+        raise ValidationError(f"年份 {year} 不在 2000 到 2100 之间", "year")
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _on_roster(year_end: date):  # type: ignore[no-untyped-def]
+    return or_(Household.moved_out_on.is_(None), Household.moved_out_on > year_end)
+
+
+def _tag_in_year(start: date, end: date):  # type: ignore[no-untyped-def]
+    return and_(HouseholdTag.added_on <= end,
+                or_(HouseholdTag.removed_on.is_(None),
+                    and_(HouseholdTag.removed_on > start,
+                         HouseholdTag.removed_on > HouseholdTag.added_on)))
+
+
+def _visit_days(start: date, end: date):  # type: ignore[no-untyped-def]
+    return (select(Visit.household_id, func.count(distinct(Visit.visited_on)).label("days"))
+            .where(Visit.visited_on.between(start, end))
+            .group_by(Visit.household_id).subquery())
+
+
+def _key_register(start: date, end: date):  # type: ignore[no-untyped-def]
+    return (select(HouseholdTag.household_id).where(_tag_in_year(start, end))
+            .distinct().subquery())
+
+
+def _household_scope(session: Session, team_id: int | None):  # type: ignore[no-untyped-def]
+    """Communities to count: the actor's scope, narrowed to the team's when one is asked."""
+    scope = community_scope(session, Permission.VIEW_RECORDS)
+    if team_id is not None:
+        require_team(session, Permission.VIEW_RECORDS, team_id)
+        served = set(session.scalars(select(TeamCommunity.community_id)
+                                     .where(TeamCommunity.team_id == team_id)))
+        scope = served if scope is None else scope & served
+    return scope
+
+
+def coverage(session: Session, year: int, month: int | None = None,
+             team_id: int | None = None) -> Coverage:
+    """The town's (or the actor's / the team's communities') coverage figures for ``year``."""
+    actor = require(session, Permission.VIEW_RECORDS)
+    start, end = _year(year)
+    if month is not None and not 1 <= month <= 12:
+        raise ValidationError(f"月份 {month} 不在 1 到 12 之间", "month")
+    settings = get_settings(session)
+    required_visits = max(1, settings.visits_per_household_per_year)
+    scope = _household_scope(session, team_id)
+    days = _visit_days(start, end)
+    key = _key_register(start, end)
+    visited_days = func.coalesce(days.c.days, 0)
+    query = (select(func.count(Household.id),
+                    func.count(case((visited_days >= required_visits, 1))),
+                    func.count(key.c.household_id),
+                    func.count(case((and_(key.c.household_id.is_not(None), visited_days >= 1),
+                                     1))))
+             .select_from(Household)
+             .outerjoin(days, days.c.household_id == Household.id)
+             .outerjoin(key, key.c.household_id == Household.id)
+             .where(_on_roster(end)))
+    if scope is not None:
+        query = query.where(Household.community_id.in_(scope))
+    total, visited, key_total, key_visited = session.execute(query).one()
+    teams: tuple[TeamProgress, ...] = ()
+    if month is not None:
+        teams = _team_progress(session, actor.teams_for(Permission.VIEW_RECORDS), team_id,
+                               year, month, settings.key_visits_per_team_per_month)
+    return Coverage(year, month, required_visits, total, visited, key_total, key_visited, teams)
+
+
+def _team_progress(session: Session, allowed: set[int] | frozenset[int] | None,
+                   team_id: int | None, year: int, month: int, target: int
+                   ) -> tuple[TeamProgress, ...]:
+    first = date(year, month, 1)
+    last = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+    teams_query = (select(Team.id, Team.name)
+                   .where(or_(Team.dissolved_on.is_(None), Team.dissolved_on > first))
+                   .order_by(Team.name))
+    if allowed is not None:
+        teams_query = teams_query.where(Team.id.in_(allowed))
+    if team_id is not None:
+        teams_query = teams_query.where(Team.id == team_id)
+    teams = list(session.execute(teams_query))
+    tagged = exists(select(HouseholdTag.id).where(
+        HouseholdTag.household_id == Visit.household_id,
+        HouseholdTag.added_on <= Visit.visited_on,
+        or_(HouseholdTag.removed_on.is_(None), HouseholdTag.removed_on > Visit.visited_on)))
+    counts = {row[0]: (row[1], row[2]) for row in session.execute(
+        select(Visit.team_id,
+               func.count(distinct(case((tagged, Visit.household_id)))),
+               func.count(Visit.id))
+        .where(Visit.visited_on.between(first, last),
+               Visit.team_id.in_([t[0] for t in teams]))
+        .group_by(Visit.team_id))}
+    return tuple(TeamProgress(tid, name, *counts.get(tid, (0, 0)), target)
+                 for tid, name in teams)
+
+
+# --- who is not yet visited --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class NotVisitedRow:
+    household_id: int
+    community: str
+    address: str
+    head_name: str
+    key_groups: str                 # blank for roles without VIEW_SENSITIVE
+    visits: int                     # visit days in the year (fewer than the target)
+    last_visited_on: date | None    # the last visit up to the year's end, any year
+
+
+def not_visited(session: Session, year: int, community_id: int | None = None,
+                key_only: bool = False) -> list[NotVisitedRow]:
+    """Households short of the year's target: fewer than N visit days; with ``key_only`` the
+    key register's households not visited at all in the year."""
+    require(session, Permission.VIEW_RECORDS)
+    start, end = _year(year)
+    scope = community_scope(session, Permission.VIEW_RECORDS)
+    required_visits = 1 if key_only else max(1, get_settings(session)
+                                             .visits_per_household_per_year)
+    sensitive = can(session, Permission.VIEW_SENSITIVE)
+    days = _visit_days(start, end)
+    last = (select(Visit.household_id, func.max(Visit.visited_on).label("last"))
+            .where(Visit.visited_on <= end).group_by(Visit.household_id).subquery())
+    visited_days = func.coalesce(days.c.days, 0)
+    columns = [Household.id, Community.name, Household.address, Household.head_name,
+               visited_days, last.c.last]
+    query = (select(*columns).select_from(Household)
+             .join(Community, Community.id == Household.community_id)
+             .outerjoin(days, days.c.household_id == Household.id)
+             .outerjoin(last, last.c.household_id == Household.id)
+             .where(_on_roster(end), visited_days < required_visits))
+    if sensitive:
+        names = (select(HouseholdTag.household_id, KeyGroup.name)
+                 .join(KeyGroup, KeyGroup.id == HouseholdTag.key_group_id)
+                 .where(_tag_in_year(start, end)).distinct().subquery())
+        groups = (select(names.c.household_id,
+                         func.aggregate_strings(names.c.name, "、").label("names"))
+                  .group_by(names.c.household_id).subquery())
+        query = query.add_columns(groups.c.names).outerjoin(
+            groups, groups.c.household_id == Household.id)
+        if key_only:
+            query = query.where(groups.c.household_id.is_not(None))
+    elif key_only:
+        key = _key_register(start, end)
+        query = query.join(key, key.c.household_id == Household.id)
+    if scope is not None:
+        query = query.where(Household.community_id.in_(scope))
+    if community_id is not None:
+        query = query.where(Household.community_id == community_id)
+    query = query.order_by(Community.name, Household.address, Household.id)
+    return [NotVisitedRow(r[0], r[1], r[2], r[3], (r[6] or "") if sensitive else "", r[4], r[5])
+            for r in session.execute(query)]
+
+
+__all__ = ["Coverage", "NotVisitedRow", "TeamProgress", "VisitInput", "VisitRow", "coverage",
+           "get_visit", "list_visits", "not_visited", "record_visit"]
