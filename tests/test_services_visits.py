@@ -257,3 +257,23 @@ def test_org_office_sees_figures_but_not_key_groups(db: Database) -> None:
     with db.session() as s:
         [missed] = visits.not_visited(s, 2025, key_only=True)
         assert missed.key_groups == "特困家庭"
+
+
+def test_visit_targets_are_town_settings_kept_unless_given(db: Database) -> None:
+    from datetime import time
+
+    from app.errors import ValidationError
+    from app.services.settings import SettingsInput, get_settings, update_settings
+
+    def form(**targets: int) -> SettingsInput:
+        return SettingsInput("云溪镇", "江海区", "", 2, time(15), time(18, 30), 10, 2, **targets)
+
+    with db.session() as s:
+        update_settings(s, form(visits_per_household_per_year=2, key_visits_per_team_per_month=30))
+    with db.session() as s:
+        update_settings(s, form())  # a form without the targets leaves them alone
+    with db.session() as s:
+        kept = get_settings(s)
+        assert (kept.visits_per_household_per_year, kept.key_visits_per_team_per_month) == (2, 30)
+    with pytest.raises(ValidationError, match="每户每年走访次数应在 1 到 12 之间"), db.session() as s:
+        update_settings(s, form(visits_per_household_per_year=0))

@@ -33,6 +33,9 @@ class SettingsInput:
     station_end: time
     max_station_team_size: int
     max_communities_per_leader: int
+    # None keeps the stored value (forms that do not show these fields leave them alone).
+    visits_per_household_per_year: int | None = None
+    key_visits_per_team_per_month: int | None = None
 
 
 def update_settings(session: Session, data: SettingsInput, expected_version: int | None = None
@@ -49,8 +52,17 @@ def update_settings(session: Session, data: SettingsInput, expected_version: int
         problems["max_station_team_size"] = "驻点团队人数上限应在 1 到 30 之间"
     if not 1 <= data.max_communities_per_leader <= 10:
         problems["max_communities_per_leader"] = "每位领导联系社区数上限应在 1 到 10 之间"
+    visits, key_visits = data.visits_per_household_per_year, data.key_visits_per_team_per_month
+    if visits is not None and not 1 <= visits <= 12:
+        problems["visits_per_household_per_year"] = "每户每年走访次数应在 1 到 12 之间"
+    if key_visits is not None and not 1 <= key_visits <= 500:
+        problems["key_visits_per_team_per_month"] = "每团队每月走访重点户数应在 1 到 500 之间"
     if problems:
         raise ValidationError(next(iter(problems.values())), problems=problems)
+    if visits is not None:
+        settings.visits_per_household_per_year = visits
+    if key_visits is not None:
+        settings.key_visits_per_team_per_month = key_visits
     settings.town_name = optional(clean_text(data.town_name), "town_name", "镇（街道）名称", 60)
     settings.district_name = optional(clean_text(data.district_name), "district_name", "上级区县", 60)
     settings.hotline = optional(clean_text(data.hotline), "hotline", "服务热线", 40)
