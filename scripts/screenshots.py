@@ -86,10 +86,11 @@ def render(db_copy: Path, folder: Path) -> None:
         settle(800 if name == "households.png" else 300)
         _save(window, name)
     tabs.setCurrentIndex(0)
-    for area, name in (("日志与台账", "planned-logs.png"), ("设置", "settings.png"),
+    for area, name in (("会议与签到", "planned-meetings.png"), ("日志与台账", "ledgers.png"),
+                       ("设置", "settings.png"),
                        ("账户", "users.png"), ("操作记录", "audit.png"), ("联系卡", "cards.png")):
         window.show_area(area)
-        settle(800 if area == "联系卡" else 400)
+        settle(1500 if area in ("联系卡", "日志与台账") else 400)
         _save(window, name)
     cards_page = window.stack.currentWidget().findChild(QTabWidget)
     cards_page.setCurrentIndex(1)

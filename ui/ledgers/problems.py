@@ -39,7 +39,7 @@ DEBOUNCE_MS = 150
 COLUMNS = (
     Col("编号", lambda r: r.number, 150), Col("村（社区）", lambda r: r.community, 90),
     Col("登记日期", lambda r: r.reported_on, 90), Col("类别", lambda r: r.category, 80),
-    Col("问题描述", lambda r: r.description, 240, "stretch"), Col("反映人", lambda r: r.reporter, 70),
+    Col("问题描述", lambda r: r.description, 240), Col("反映人", lambda r: r.reporter, 70),
     Col("办理层级", lambda r: r.level, 100), Col("办结时限", lambda r: r.deadline, 90),
     Col("状态", lambda r: r.status_label + ("（超期）" if r.overdue else ""), 100))
 
