@@ -25,6 +25,7 @@ from app.demo.households import build_households
 from app.demo.ledgers import build_ledgers
 from app.demo.teams import build_teams
 from app.demo.town import build_communities, build_settings
+from app.demo.visits import build_visits
 from app.errors import DomainError, ValidationError
 from app.models import Community, Household, Membership, Person, Team, User
 
@@ -40,6 +41,7 @@ STEPS: list[tuple[str, Step]] = [
     ("accounts", build_accounts),
     ("cards", build_cards),
     ("ledgers", build_ledgers),
+    ("visits", build_visits),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]
