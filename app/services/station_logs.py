@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth import Permission, require, require_team
 from app.errors import NotFoundError, ValidationError
@@ -166,6 +166,11 @@ def list_sessions(session: Session, team_id: int | None = None, start: date | No
         query = query.where(StationSession.held_on >= start)
     if end is not None:
         query = query.where(StationSession.held_on <= end)
+    # The list shows members, problems, team and community of every row: load them in a few
+    # queries, not a few per row.
+    query = query.options(selectinload(StationSession.members),
+                          selectinload(StationSession.problems),
+                          joinedload(StationSession.team), joinedload(StationSession.community))
     return list(session.scalars(query.order_by(StationSession.held_on, StationSession.id)))
 
 
@@ -260,6 +265,7 @@ def list_receptions(session: Session, team_id: int | None = None, start: date | 
         query = query.where(Reception.received_on >= start)
     if end is not None:
         query = query.where(Reception.received_on <= end)
+    query = query.options(selectinload(Reception.problem))
     return list(session.scalars(query.order_by(Reception.received_on, Reception.id)))
 
 
