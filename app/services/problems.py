@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -367,6 +367,18 @@ def problem_query(session: Session, flt: ProblemFilter | None = None):  # type: 
         query = query.where(or_(Problem.number.like(like), Problem.description.like(like),
                                 Problem.category.like(like), Problem.reporter_name.like(like)))
     return query
+
+
+def problem_values(session: Session, flt: ProblemFilter | None = None) -> list[Row]:
+    """The list's columns as plain rows, newest first — for lists of any size (no ORM objects):
+    id, version, number, community_id, community, team_id, reported_on, category, description,
+    anonymous, reporter_name, level, deadline, status."""
+    query = problem_query(session, flt).with_only_columns(
+        Problem.id, Problem.version, Problem.number, Problem.community_id, Community.name,
+        Problem.team_id, Problem.reported_on, Problem.category, Problem.description,
+        Problem.anonymous, Problem.reporter_name, Problem.level, Problem.deadline, Problem.status
+    ).join(Community, Community.id == Problem.community_id)
+    return list(session.execute(query.order_by(Problem.reported_on.desc(), Problem.id.desc())))
 
 
 def list_problems(session: Session, flt: ProblemFilter | None = None) -> list[Problem]:

@@ -114,9 +114,20 @@ def _problem_row(p, today: date) -> ProblemRow:  # type: ignore[no-untyped-def]
 
 
 def problem_rows(db: Database) -> list[ProblemRow]:
+    """The ledger's rows from plain column values (20,000 ORM objects took seconds)."""
     today = date.today()
     with db.session() as s:
-        return [_problem_row(p, today) for p in problem_service.list_problems(s)]
+        values = problem_service.problem_values(s)
+    rows = []
+    for (pid, version, number, community_id, community, team_id, reported_on, category,
+         description, anonymous, reporter_name, level, deadline, status) in values:
+        reporter = "匿名" if anonymous else reporter_name
+        rows.append(ProblemRow(
+            pid, version, number, community_id, community, team_id, reported_on,
+            f"{reported_on:%Y-%m}", category, description, reporter, level.label, deadline,
+            status.value, status.label, not status.finished and deadline < today,
+            f"{number}\x1f{category}\x1f{description}\x1f{reporter}".lower()))
+    return rows
 
 
 def problem_detail(db: Database, problem_id: int) -> ProblemDetail:
