@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel,
                                QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
@@ -26,6 +25,7 @@ from ui.audit.model import COLUMNS, ROW_ROLE, AuditModel
 from ui.context import AppContext
 from ui.widgets.inputs import line_edit
 from ui.widgets.table import make_table_view
+from ui.widgets.stale import ReloadsWhenShown
 
 LIMIT = audit_log.DEFAULT_LIMIT
 DEBOUNCE_MS = 300
@@ -75,11 +75,10 @@ def _date_box(name: str) -> QDateEdit:
     return edit
 
 
-class AuditPage(QWidget):
+class AuditPage(ReloadsWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._stale = True
         self._generation = 0
         self.loading = False
         self.model = AuditModel(self)
@@ -164,18 +163,6 @@ class AuditPage(QWidget):
         layout.addLayout(bottom)
 
     # -- loading -------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def mark_stale(self) -> None:
-        """Data changed (so the trail grew): reload now if on screen, else when next shown."""
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
     def reload(self) -> None:
         """Read the rows again, and the names for the account filter with them."""
         self._stale = False

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ from ui.widgets.collation import sort_key
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.widgets.messages import error, inform
 from ui.widgets.table import make_table_view
+from ui.widgets.stale import ReloadsWhenShown
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -170,11 +171,10 @@ def show_message(parent: QWidget, title: str, text: str) -> None:
     inform(parent, title, text)
 
 
-class DistributionTab(QWidget):
+class DistributionTab(ReloadsWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._stale = True
         self._generation = 0
         self.loading = False
         self.coverage_rows: list[CoverageRow] = []
@@ -256,17 +256,6 @@ class DistributionTab(QWidget):
         layout.addLayout(record_row)
 
     # -- loading -------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def mark_stale(self) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
     def chosen_community(self) -> int | None:
         return self.community.currentData()
 

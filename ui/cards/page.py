@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QRadioButton, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QLabel, QPushButton, QRadioButton, QTabWidget, QVBoxLayout, QWidget)
 
 from app.auth import Permission
 from app.db import Database
@@ -35,6 +33,7 @@ from ui.context import AppContext
 from ui.widgets.inputs import line_edit
 from ui.widgets.messages import confirm, error, inform
 from ui.widgets.table import make_table_view
+from ui.widgets.stale import ReloadsWhenShown
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 PREVIEW, PRINT, SAVE = "preview", "print", "save"
@@ -89,12 +88,11 @@ class CardsPage(QTabWidget):
         self.addTab(self.distribution, "发放登记")
 
 
-class ProductionTab(QWidget):
+class ProductionTab(ReloadsWhenShown, QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.can_print = ctx.can(Permission.PRINT_CARDS)
-        self._stale = True
         self._generation = 0
         self.loading = False
         self.busy = False
@@ -242,17 +240,6 @@ class ProductionTab(QWidget):
             widget.setEnabled(not cards_chosen)
 
     # -- loading -------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def mark_stale(self) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
     def reload(self) -> None:
         self._stale = False
         self._generation += 1

@@ -1,13 +1,23 @@
-"""What the ledger tabs share: the filter combos and the team/community choices."""
+"""What the ledger tabs share: the filter combos, the team/community choices and the list tab."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
+from app.auth import Permission
+from ui import tasks
+from ui.context import AppContext
 from ui.ledgers.data import TeamChoice
+from ui.ledgers.model import Col, LedgerModel
+from ui.widgets.inputs import line_edit
+from ui.widgets.messages import error
+from ui.widgets.stale import ReloadsWhenShown
+from ui.widgets.table import make_table_view
 
 ALL = "全部"
 
@@ -55,3 +65,107 @@ def text_box(name: str, height: int = 70, placeholder: str = "") -> QPlainTextEd
     box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)
     return box
+
+
+class LedgerTab(ReloadsWhenShown, QWidget):
+    """A ledger list: team / community / month filters and a search box over a fast table,
+    a record button for those who keep records, rows read in a worker.
+
+    Subclasses give ``NAME`` (object-name prefix), ``WHAT`` (the ledger's name), ``UNIT``
+    (what a row counts), ``COLUMNS``, ``key`` (a row's search text), ``rows(db)`` and
+    ``record()``; they lay out ``self.top``, ``self.filters`` and ``self.listing``.
+    """
+
+    changed = Signal()
+    NAME = WHAT = UNIT = SEARCH_HINT = RECORD_LABEL = ""
+    COLUMNS: tuple[Col, ...] = ()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.teams: list[TeamChoice] = []
+        self.loaded = False
+        self._generation = 0
+        self.model = LedgerModel(self.COLUMNS, self.key, self)
+        name = self.NAME
+        self.team = filter_combo(f"{name}Team", [], "全部团队")
+        self.community = filter_combo(f"{name}Community", [], "全部村（社区）")
+        self.month = filter_combo(f"{name}Month", [], "全部月份")
+        self.search = line_edit(placeholder=self.SEARCH_HINT, name=f"{name}Search")
+        self.search.textChanged.connect(self.apply_filter)
+        for combo in (self.team, self.community, self.month):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.record_button = QPushButton(self.RECORD_LABEL)
+        self.record_button.setObjectName(f"record{name[:1].upper()}{name[1:]}")
+        self.record_button.clicked.connect(self.record)
+        self.record_button.setVisible(ctx.can(Permission.KEEP_RECORDS))
+        self.table = make_table_view(self.model)
+        self.table.setObjectName(f"{name}Table")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        for i, column in enumerate(self.COLUMNS):
+            self.table.setColumnWidth(i, column.width)
+        self.count = QLabel("尚未加载")
+        self.count.setObjectName("countLabel")
+        self.top = QHBoxLayout()
+        self.top.addWidget(self.record_button)
+        self.top.addStretch(1)
+        self.filters = QHBoxLayout()
+        for combo in (self.team, self.community, self.month):
+            self.filters.addWidget(combo)
+        self.filters.addWidget(self.search, 1)
+        self.listing = QWidget()
+        listing = QVBoxLayout(self.listing)
+        listing.setContentsMargins(0, 0, 0, 0)
+        listing.addWidget(self.table, 1)
+        listing.addWidget(self.count)
+
+    @staticmethod
+    def key(row: Any) -> str:
+        raise NotImplementedError
+
+    @staticmethod
+    def rows(db: Any) -> list[Any]:
+        raise NotImplementedError
+
+    def record(self) -> None:
+        raise NotImplementedError
+
+    def set_teams(self, teams: Sequence[TeamChoice]) -> None:
+        self.teams = list(teams)
+        refill(self.team, [(t.name, t.id) for t in self.teams])
+        refill(self.community, communities_of(self.teams))
+
+    def reload(self) -> None:
+        self._stale = False
+        self._generation += 1
+        generation = self._generation
+        db, rows = self.ctx.db, self.rows
+        tasks.start(lambda _p, _c: rows(db), lambda found: self._loaded(generation, found),
+                    self._failed)
+
+    def _loaded(self, generation: int, rows: list[Any]) -> None:
+        if generation != self._generation:
+            return  # an older read arriving late
+        self.model.set_rows(rows)
+        refill(self.month, months(r.month for r in rows))
+        self.loaded = True
+        self._update_count()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.count.setText(f"读取{self.WHAT}失败")
+        error(self, self.WHAT, f"读取{self.WHAT}失败：{exc}")
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.search.text(), team_id=self.team.currentData(),
+                              community_id=self.community.currentData(),
+                              month=self.month.currentData())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count.setText(f"显示 {self.model.rowCount()} / 共 {self.model.total} {self.UNIT}")
+
+    def after_record(self) -> None:
+        self.changed.emit()
+        self.ctx.data_changed.emit()
+        self.reload()

@@ -8,11 +8,9 @@ the team scope anyway.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -27,9 +25,10 @@ from ui.ledgers.common import communities_of, filter_combo, months, refill, text
 from ui.ledgers.data import ProblemDetail, ProblemRow, TeamChoice
 from ui.ledgers.model import Col, LedgerModel
 from ui.widgets.form import FormDialog
-from ui.widgets.inputs import choice_combo, combo_value, date_edit, date_of, line_edit
+from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
 from ui.widgets.messages import error
 from ui.widgets.table import make_table_view
+from ui.widgets.stale import ReloadsWhenShown
 
 S = ProblemStatus
 NEXT_ACTION = {S.REGISTERED: (S.IN_PROGRESS, "开始办理"), S.IN_PROGRESS: (S.DONE, "办结"),
@@ -48,7 +47,7 @@ def problem_model(parent: Any = None) -> LedgerModel:
     return LedgerModel(COLUMNS, lambda r: r.search, parent)
 
 
-class ProblemsTab(QWidget):
+class ProblemsTab(ReloadsWhenShown, QWidget):
     changed = Signal()   # after a save here
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -56,7 +55,6 @@ class ProblemsTab(QWidget):
         self.ctx = ctx
         self.teams: list[TeamChoice] = []
         self.loaded = False
-        self._stale = True
         self._generation = 0
         self._select_id: int | None = None
         self.detail_value: ProblemDetail | None = None
@@ -152,17 +150,6 @@ class ProblemsTab(QWidget):
         for row in self.model._rows:
             known.setdefault(row.community_id, row.community)
         refill(self.community, sorted(((n, c) for c, n in known.items()), key=lambda x: x[0]))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def mark_stale(self) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
 
     def reload(self, select_id: int | None = None) -> None:
         self._stale = False

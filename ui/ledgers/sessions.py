@@ -10,13 +10,10 @@ from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
-from PySide6.QtCore import Qt, QDate, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout,
-                               QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel,
+                               QListWidget, QSplitter, QVBoxLayout, QWidget)
 
-from app.auth import Permission
 from app.errors import ValidationError
 from app.models import SessionKind
 from app.services import problems as problem_service
@@ -24,13 +21,11 @@ from app.services import station_logs
 from ui import tasks
 from ui.context import AppContext
 from ui.ledgers import data
-from ui.ledgers.common import communities_of, filter_combo, months, refill, text_box
+from ui.ledgers.common import LedgerTab, text_box
 from ui.ledgers.data import SessionRow, TeamChoice
-from ui.ledgers.model import Col, LedgerModel
+from ui.ledgers.model import Col
 from ui.widgets.form import FormDialog
-from ui.widgets.inputs import (choice_combo, date_edit, date_of, line_edit, time_edit, time_of)
-from ui.widgets.messages import error
-from ui.widgets.table import make_table_view
+from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit, time_edit, time_of
 
 COLUMNS = (
     Col("日期", lambda r: r.held_on, 90), Col("驻点团队", lambda r: r.team, 130),
@@ -40,41 +35,14 @@ COLUMNS = (
     Col("问题", lambda r: r.problems, 40))
 
 
-def session_key(row: SessionRow) -> str:
-    return f"{row.team}\x1f{row.community}\x1f{row.place}\x1f{row.members}\x1f{row.summary}".lower()
-
-
-class SessionsTab(QWidget):
-    changed = Signal()
+class SessionsTab(LedgerTab):
+    NAME, WHAT, UNIT = "session", "驻点日志", "次驻点"
+    SEARCH_HINT, RECORD_LABEL = "搜索团队、地点、成员或摘要…", "记录驻点"
+    COLUMNS = COLUMNS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.teams: list[TeamChoice] = []
-        self.loaded = False
-        self._stale = True
-        self._generation = 0
+        super().__init__(ctx, parent)
         self._gap_generation = 0
-        self.model = LedgerModel(COLUMNS, session_key, self)
-        self.team = filter_combo("sessionTeam", [], "全部团队")
-        self.community = filter_combo("sessionCommunity", [], "全部村（社区）")
-        self.month = filter_combo("sessionMonth", [], "全部月份")
-        self.search = line_edit(placeholder="搜索团队、地点、成员或摘要…", name="sessionSearch")
-        self.search.textChanged.connect(self.apply_filter)
-        for combo in (self.team, self.community, self.month):
-            combo.currentIndexChanged.connect(self.apply_filter)
-        self.record_button = QPushButton("记录驻点")
-        self.record_button.setObjectName("recordSession")
-        self.record_button.clicked.connect(self.record_session)
-        self.record_button.setVisible(ctx.can(Permission.KEEP_RECORDS))
-        self.table = make_table_view(self.model)
-        self.table.setObjectName("sessionTable")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
-        self.count = QLabel("尚未加载")
-        self.count.setObjectName("countLabel")
         self.gap_month = QDateEdit(QDate.currentDate())
         self.gap_month.setObjectName("gapMonth")
         self.gap_month.setDisplayFormat("yyyy年M月")
@@ -89,66 +57,31 @@ class SessionsTab(QWidget):
         gap_head.addWidget(self.gap_month)
         gap_layout.addLayout(gap_head)
         gap_layout.addWidget(self.gaps, 1)
-        top = QHBoxLayout()
-        top.addWidget(self.record_button)
-        top.addStretch(1)
-        filters = QHBoxLayout()
-        for combo in (self.team, self.community, self.month):
-            filters.addWidget(combo)
-        filters.addWidget(self.search, 1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count)
         split = QSplitter()
-        split.addWidget(left)
+        split.addWidget(self.listing)
         split.addWidget(gap_pane)
         split.setSizes([950, 250])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addLayout(self.top)
+        layout.addLayout(self.filters)
         layout.addWidget(split, 1)
 
+    @staticmethod
+    def key(row: SessionRow) -> str:
+        return "\x1f".join((row.team, row.community, row.place, row.members, row.summary)).lower()
+
+    @staticmethod
+    def rows(db: Any) -> list[SessionRow]:
+        return data.session_rows(db)
+
     def set_teams(self, teams: Sequence[TeamChoice]) -> None:
-        self.teams = list(teams)
-        refill(self.team, [(t.name, t.id) for t in self.teams])
-        refill(self.community, communities_of(self.teams))
+        super().set_teams(teams)
         if self.loaded:
             self.load_gaps()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def mark_stale(self) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
     def reload(self) -> None:
-        self._stale = False
-        self._generation += 1
-        generation = self._generation
-        db = self.ctx.db
-        tasks.start(lambda _p, _c: data.session_rows(db),
-                    lambda rows: self._loaded(generation, rows),
-                    lambda exc: self._failed(exc))
+        super().reload()
         self.load_gaps()
-
-    def _loaded(self, generation: int, rows: list[SessionRow]) -> None:
-        if generation != self._generation:
-            return
-        self.model.set_rows(rows)
-        refill(self.month, months(r.month for r in rows))
-        self.loaded = True
-        self._update_count()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.count.setText("读取驻点日志失败")
-        error(self, "驻点日志", f"读取驻点日志失败：{exc}")
 
     def load_gaps(self) -> None:
         chosen = date_of(self.gap_month)
@@ -178,22 +111,13 @@ class SessionsTab(QWidget):
         self.gaps.addItem(f"无法列出：{exc}")
 
     def apply_filter(self) -> None:
-        self.model.set_filter(self.search.text(), team_id=self.team.currentData(),
-                              community_id=self.community.currentData(),
-                              month=self.month.currentData())
-        self._update_count()
+        super().apply_filter()
         if self.sender() is self.team:
             self.load_gaps()
 
-    def _update_count(self) -> None:
-        self.count.setText(f"显示 {self.model.rowCount()} / 共 {self.model.total} 次驻点")
-
-    def record_session(self) -> None:
-        dialog = SessionDialog(self.ctx, self.teams, self)
-        if dialog.exec():
-            self.changed.emit()
-            self.ctx.data_changed.emit()
-            self.reload()
+    def record(self) -> None:
+        if SessionDialog(self.ctx, self.teams, self).exec():
+            self.after_record()
 
 
 class SessionDialog(FormDialog):
