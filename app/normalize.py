@@ -28,11 +28,20 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
+# Chinese punctuation stays full-width (it is the right form in Chinese prose); NFKC would
+# turn "，（）：" into ASCII. Everything else of the full-width block folds to half-width.
+_KEEP_FULL_WIDTH = set("！，：；？（）～")
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)
+               if chr(code) not in _KEEP_FULL_WIDTH}
+_HALF_WIDTH[0x3000] = 0x20   # ideographic space
+
+
 def clean_text(value: object) -> str:
-    """Full-width letters and digits to half-width, spaces folded, ends trimmed."""
+    """Full-width letters, digits and symbols to half-width (Chinese punctuation kept),
+    spaces folded, ends trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFC", str(value)).translate(_HALF_WIDTH)
     return _SPACES.sub(" ", text).strip()
 
 

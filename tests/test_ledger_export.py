@@ -340,3 +340,67 @@ def test_command_end_to_end(db: Database, db_path: Path, tmp_path: Path,
         summaries = list(s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "export")))
         assert summaries == ["导出问题台账（2026年3月，东湖社区驻点团队）：问题台账.xlsx（1 条）",
                              "导出重点走访登记册（2026年3月，石岗村驻点团队）：登记册.xlsx（2 条）"]
+
+
+def test_a_year_of_problems_in_one_file(db: Database, db_path: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """--year: every problem registered in the year or open during it, each once, laid out
+    like the monthly ledger; text that looks like markup or a formula comes back as typed."""
+    ledger = build_ledger(db)
+    n = ledger.numbers
+    with db.session() as s:
+        problems.raise_problem(s, pin(
+            ledger.town.shigang, date(2026, 5, 6), team_id=ledger.town.team_a,
+            description="A&B <路灯> \"=SUM(1)\" 'x'"))
+    add_admin(db)
+    db.close()
+    act_as_admin_in_commands(monkeypatch)
+    target, out = db_target(db_path), tmp_path / "问题台账2026.xlsx"
+    code = cli_main(["export-ledger", "--db", target, "--kind", "problems", "--year", "2026",
+                     "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "已导出问题台账（2026年，9 条）" in printed.out
+    ws = load_workbook(out).active
+    assert ws["A1"].value == "云溪镇问题台账（2026年）"
+    assert "2026年1月1日至12月31日" in ws["A2"].value and "共 9 条" in ws["A2"].value
+    assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws["A4"].border.left.style == "thin" and ws["F4"].alignment.wrap_text
+    rows = body(ws)
+    assert [r[0] for r in rows].count(n["done_in_jan"]) == 1       # handled in January: in
+    assert {r[0] for r in rows} >= set(n.values())
+    [odd] = [r for r in rows if r[1] == "2026-05-06"]
+    assert odd[5] == "A&B <路灯> \"=SUM(1)\" 'x'"
+    odd_cell = next(r[5] for r in ws.iter_rows(min_row=4) if r[1].value == "2026-05-06")
+    assert odd_cell.data_type == "s" and odd_cell.number_format == "@"
+    # read-only mode (how big files are read) sees the same rows
+    fast = load_workbook(out, read_only=True).active
+    assert [list(r) for r in fast.iter_rows(min_row=4, values_only=True)] == rows
+    assert FULL_ID not in every_value(out)
+
+    code = cli_main(["export-ledger", "--db", target, "--kind", "problems", "--year", "2025",
+                     "--out", str(tmp_path / "2025.xlsx")])
+    assert code == 0 and "（2025年，0 条）" in capsys.readouterr().out
+    code = cli_main(["export-ledger", "--db", target, "--kind", "log", "--year", "2026",
+                     "--out", str(tmp_path / "x.xlsx")])
+    assert code == 1 and "按年导出（--year）只适用于问题台账" in capsys.readouterr().err
+    code = cli_main(["export-ledger", "--db", target, "--kind", "problems", "--year", "26",
+                     "--out", str(tmp_path / "x.xlsx")])
+    assert code == 1 and "年份“26”看不懂" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+    with open_test_database(db_path) as again, again.session() as s:
+        summaries = list(s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "export")))
+        assert summaries[0] == "导出问题台账（2026年）：问题台账2026.xlsx（9 条）"
+
+
+def test_control_characters_do_not_break_the_file(db: Database, tmp_path: Path) -> None:
+    ledger = build_ledger(db)
+    with db.session() as s:
+        problems.raise_problem(s, pin(ledger.town.shigang, date(2026, 3, 25),
+                                      description="铃声\x07在\x1b此"))
+    with db.session() as s:
+        result = export_ledger(s, "problems", MARCH, tmp_path / "p.xlsx")
+    texts = [r[5] for r in body(load_workbook(result.path).active)]
+    assert "铃声在此" in texts

@@ -154,3 +154,48 @@ def test_only_the_teams_liaison_keeps_its_log(db: Database) -> None:
     db.act_as(actor(Role.ORG_OFFICE))
     with db.session() as s:
         assert len(station_logs.list_sessions(s)) == 1
+
+
+def test_list_values_are_the_lists_columns_scoped_like_the_lists(db: Database,
+                                                                 db_path) -> None:
+    """session_values / reception_values (what the ledger tabs read): names joined, members
+    in the relationship's order, problems counted, newest first; liaisons see their teams'."""
+    town = make_town(db)
+    liaison = liaison_of_a(db, town)
+    with db.session() as s:
+        first = station_logs.create_session(s, SessionInput(
+            team_id=town.team_a, community_id=town.shigang, held_on=TUE,
+            member_ids=[liaison, town.leader_a], summary="接待",
+            problems=[raised("巷口垃圾堆放"), raised("排水沟堵塞")])).id
+        later = station_logs.create_session(s, SessionInput(
+            team_id=town.team_a, community_id=town.shigang, held_on=date(2026, 3, 10))).id
+        other = station_logs.create_session(s, SessionInput(
+            team_id=town.team_b, community_id=town.donghu, held_on=TUE)).id
+        linked = station_logs.create_reception(s, ReceptionInput(
+            town.team_a, town.shigang, TUE, "刘伯", "低保申请进度", station_session_id=first,
+            new_problem=replace(raised("低保申请未批复"), reporter_name=""))).id
+        plain = station_logs.create_reception(s, ReceptionInput(
+            town.team_b, town.donghu, date(2026, 3, 10), "某人", "咨询")).id
+    db.close()
+    with open_test_database(db_path) as again, again.session() as s:
+        values = station_logs.session_values(s)
+        assert [v[0] for v in values] == [later, other, first]          # newest first
+        row = values[-1]
+        assert row[3] == "石岗村驻点团队" and row[5] == "石岗村" and row[6] == TUE
+        assert (row[7], row[8], row[10], row[12]) == (
+            time(15, 0), time(18, 30), SessionKind.RECEPTION, "接待")
+        # members by person, as list_sessions has them; problems: the two raised in the session
+        # and the one raised from its reception
+        assert row[13:] == ("陈志强、黄小燕", 3)
+        assert values[0][13:] == ("", 0)
+        assert [v[0] for v in station_logs.session_values(s, town.team_b)] == [other]
+        assert [v[0] for v in station_logs.session_values(s, start=date(2026, 3, 4))] == [later]
+        receptions = station_logs.reception_values(s)
+        assert [r[0] for r in receptions] == [plain, linked]
+        assert receptions[1][3:] == ("石岗村驻点团队", town.shigang, "石岗村", TUE, "刘伯", "",
+                                     "低保申请进度", "", "石岗村-2026-003")
+        assert receptions[0][-1] == "" and receptions[0][5] == "东湖社区"
+    with open_test_database(db_path, actor(Role.LIAISON, town.team_a)) as mine, \
+            mine.session() as s:
+        assert [v[0] for v in station_logs.session_values(s)] == [later, first]
+        assert [r[0] for r in station_logs.reception_values(s)] == [linked]

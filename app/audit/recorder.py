@@ -46,6 +46,7 @@ ENTITY_LABELS = {
     "station_session_household": "驻点日志走访住户", "reception": "接待台账",
     "problem": "问题台账", "problem_step": "问题办理环节",
     "visit": "走访记录", "visit_visitor": "走访人", "visit_problem": "走访反映的问题",
+    "problem_category": "问题类别",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",

@@ -7,7 +7,6 @@ table, station day, hours and place, the hotline and the QR code.
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -19,6 +18,7 @@ from app.cards.layout import A3_SIZE, A4_SIZE
 from app.cards.render import GOLD, GREY, INK, RED, RULE, TINT, WHITE, Plan, RenderReport, _people
 from app.cards.vcard import vcard
 from app.errors import DomainError
+from app.files import replacing
 
 W, H = A4_SIZE
 MARGIN = 15 * mm
@@ -161,8 +161,7 @@ def render_posters(contents: list[CardContent], out: Path, a3: bool = False) -> 
     page = A3_SIZE if a3 else A4_SIZE
     scale = page[0] / W
     report = RenderReport()
-    partial = out.with_name(out.name + ".partial")
-    try:
+    with replacing(out) as partial:
         c = Canvas(str(partial), pagesize=page, pageCompression=1, initialFontName=fonts.PRIMARY)
         c.setTitle("驻点直联公示")
         for content in contents:
@@ -175,12 +174,6 @@ def render_posters(contents: list[CardContent], out: Path, a3: bool = False) -> 
             c.showPage()
             report.pages += 1
         c.save()
-        os.replace(partial, out)
-    except OSError as exc:
-        raise DomainError(f"无法写入“{out}”：{exc.strerror or exc}（文件可能正在别的程序中打开）") \
-            from None
-    finally:
-        partial.unlink(missing_ok=True)
     return report
 
 

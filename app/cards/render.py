@@ -9,7 +9,6 @@ joined by :mod:`app.cards.pdfjoin`, so memory stays flat however large the batch
 from __future__ import annotations
 
 import math
-import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from app.cards.layout import (BACK_BAND_H, BAND_H, CARD_H, CARD_W, PAD, PAGE_H, 
 from app.cards.pdfjoin import PdfConcat
 from app.cards.vcard import vcard
 from app.errors import DomainError
+from app.files import replacing
 
 RED = (0.659, 0.094, 0.110)
 GOLD = (0.851, 0.659, 0.247)
@@ -367,9 +367,8 @@ def render_cards(contents: list[CardContent], out: Path, *, front_only: bool = F
         plans[i] = (front, back)
         for plan, _shapes in (front, back):
             report.warnings.extend(w for w in plan.warnings if w not in report.warnings)
-    partial = out.with_name(out.name + ".partial")
     title = "民情联系卡"
-    try:
+    with replacing(out) as partial:
         with tempfile.TemporaryDirectory(prefix="zhilian-cards-") as folder, \
                 open(partial, "wb") as handle:
             chunks = _Chunks(handle, Path(folder), title)
@@ -424,12 +423,6 @@ def render_cards(contents: list[CardContent], out: Path, *, front_only: bool = F
                 raise DomainError("没有可打印的联系卡（所选村（社区）没有住户，或没有选中任何团队）。")
             chunks.join.close()
             report.pages = chunks.pages()
-        os.replace(partial, out)
-    except OSError as exc:
-        raise DomainError(f"无法写入“{out}”：{exc.strerror or exc}（文件可能正在别的程序中打开）") \
-            from None
-    finally:
-        partial.unlink(missing_ok=True)
     return report
 
 

@@ -18,7 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    choices=["log", "reception", "problems", "visits", "register"],
                    help="log 驻点日志，reception 接待台账，problems 问题台账，"
                         "visits 走访记录，register 重点走访登记册")
-    p.add_argument("--month", metavar="YYYY-MM", required=True, help="哪个月，如 2026-03")
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="YYYY-MM", help="哪个月，如 2026-03")
+    period.add_argument("--year", metavar="YYYY",
+                        help="整年一个文件，如 2025（只用于 problems 问题台账）")
     p.add_argument("--team", metavar="NAME", help="只导出这个驻点团队的")
     p.add_argument("--out", metavar="FILE.xlsx", type=Path, required=True, help="保存到")
     p.set_defaults(handler=cmd_export_ledger)
@@ -36,10 +39,18 @@ def _out(path: Path) -> Path:
 def cmd_export_ledger(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from app.ledgers.export import TITLES, LedgerKind, export_ledger, parse_month
+    from app.ledgers.export import (TITLES, LedgerKind, export_ledger, export_ledger_year,
+                                    parse_month, parse_year)
     from app.models import Team
 
-    month = parse_month(args.month)   # before signing in: a typo costs no password prompt
+    # before signing in: a typo costs no password prompt
+    if args.year is not None:
+        if args.kind != LedgerKind.PROBLEMS:
+            raise DomainError(f"按年导出（--year）只适用于问题台账（--kind problems）；"
+                              f"{TITLES[LedgerKind(args.kind)]}请用 --month 按月导出。")
+        year, month = parse_year(args.year), None
+    else:
+        year, month = None, parse_month(args.month)
     out = _out(args.out)
     with open_signed_in(args, Permission.VIEW_RECORDS) as db, db.session() as session:
         team_id = None
@@ -47,7 +58,11 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
             team_id = session.scalar(select(Team.id).where(Team.name == args.team.strip()))
             if team_id is None:
                 raise DomainError(f"找不到驻点团队“{args.team}”，请检查团队名称。")
-        result = export_ledger(session, args.kind, month, out, team_id)
-    print(f"已导出{TITLES[LedgerKind(args.kind)]}（{month.year}年{month.month}月，"
-          f"{result.rows} 条）：{result.path}")
+        if month is not None:
+            result = export_ledger(session, args.kind, month, out, team_id)
+        else:
+            assert year is not None
+            result = export_ledger_year(session, args.kind, year, out, team_id)
+    period = f"{year}年" if month is None else f"{month.year}年{month.month}月"
+    print(f"已导出{TITLES[LedgerKind(args.kind)]}（{period}，{result.rows} 条）：{result.path}")
     return 0

@@ -22,7 +22,9 @@ from app.models import Community, Household, Team, User
 from app.models.enums import (FeedbackMethod, HandlingLevel, ProblemSource, ProblemStatus,
                               Satisfaction, SessionKind)
 from app.models.ledgers import Problem, ProblemStep, Reception, StationSession, session_member
-from app.services.problems import DEFAULT_DEADLINE_DAYS, number_for
+from app.models.problem_categories import ProblemCategory
+from app.services.problem_categories import FALLBACK_DEADLINE_DAYS
+from app.services.problems import number_for
 
 FIRST_DAY = date(2025, 1, 1)
 LAST_DAY = date(2026, 10, 31)
@@ -135,6 +137,8 @@ def _problems(ctx: DemoContext, rng: random.Random, names: dict[int, str],
     sources, source_w = zip(*SOURCES)
     levels, level_w = zip(*LEVELS)
     seqs: dict[tuple[int, int], int] = defaultdict(int)
+    deadline_days = dict(ctx.session.execute(
+        select(ProblemCategory.name, ProblemCategory.deadline_days)).all())
     drafts = []
     for _ in range(count):
         source = rng.choices(sources, source_w)[0]
@@ -157,7 +161,7 @@ def _problems(ctx: DemoContext, rng: random.Random, names: dict[int, str],
         household, head = rng.choice(homes[community]) if homes[community] else (None, "")
         anonymous = source == ProblemSource.HOTLINE and rng.random() < 0.3
         due = day if level == HandlingLevel.ON_SITE else day + timedelta(
-            days=DEFAULT_DEADLINE_DAYS.get(category, 15))
+            days=deadline_days.get(category, FALLBACK_DEADLINE_DAYS))
         row: dict[str, Any] = {
             "community_id": community, "team_id": team_of.get(community), "year": day.year,
             "seq": seq, "number": number_for(names[community], day.year, seq),

@@ -11,6 +11,7 @@ from app.models.household import BUILTIN_KEY_GROUPS, Household, HouseholdTag, Ke
 from app.models.ledgers import Problem, ProblemStep, Reception, StationSession
 from app.models.meta import DataRevision
 from app.models.person import Person
+from app.models.problem_categories import ProblemCategory
 from app.models.team import Membership, Team, TeamCommunity
 from app.models.town import TownSettings
 from app.models.user import User, UserRole, UserTeam
@@ -23,6 +24,6 @@ __all__ = [
     "PersonCategory", "Role", "Team", "TeamCommunity", "TownSettings", "User", "UserRole",
     "UserTeam",
     "FeedbackMethod", "HandlingLevel", "Problem", "ProblemSource", "ProblemStatus", "ProblemStep",
-    "Reception", "Satisfaction", "SessionKind", "StationSession",
+    "ProblemCategory", "Reception", "Satisfaction", "SessionKind", "StationSession",
     "Visit", "visit_problem", "visit_visitor",
 ]

@@ -30,6 +30,18 @@ Cancel = Callable[[], bool] | None
 
 # Column names in ``changes`` (the models' attribute names) as the office calls them.
 FIELD_LABELS: dict[str, str] = {
+    "held_on": "日期", "start_time": "开始时间", "end_time": "结束时间", "place": "地点",
+    "summary": "情况摘要", "make_up_announced_on": "补班公告日期", "make_up_for": "所补驻点日",
+    "received_on": "接待日期", "visitor_name": "来访人", "phone": "联系电话",
+    "matter": "反映事项", "handling": "办理情况", "problem_id": "关联问题编号",
+    "station_session_id": "驻点日志编号", "description": "问题描述", "reporter_name": "反映人",
+    "anonymous": "匿名", "department": "责任部门", "deadline": "办结时限", "result": "办理结果",
+    "level": "办理层级", "source": "问题来源", "reported_on": "登记日期",
+    "decisions": "会议决定",
+    "discussion": "讨论情况", "decision": "决定", "status": "状态", "arrived_at": "到会时间",
+    "leave_reason": "请假原因", "signature_png": "签名", "finalised_at": "定稿时间",
+    "severity": "严重程度", "requirement": "整改要求", "response": "整改情况",
+    "recheck_note": "核查意见", "whereabouts": "在岗情况", "result_note": "说明",
     "name": "名称", "kind": "类型", "office_address": "办公地址", "note": "备注",
     "gender": "性别", "unit": "单位", "position": "职务", "category": "类别", "mobile": "手机",
     "landline": "固定电话", "resident_id": "身份证号", "retired_on": "退出名册日期",
@@ -56,6 +68,10 @@ FIELD_LABELS: dict[str, str] = {
 ENTITY_FIELD_LABELS: dict[str, dict[str, str]] = {
     "person": {"name": "姓名"},
     "team": {"name": "团队名称"},
+    "meeting": {"title": "会议名称"},
+    "meeting_agenda_item": {"title": "议题"},
+    "ledger_check_item": {"notes": "说明"},
+    "patrol_sighting": {"note": "情况说明"},
     "community": {"name": "村（社区）名称"},
     "grid": {"name": "网格名称"},
     "key_group": {"name": "类别名称"},

@@ -14,9 +14,10 @@ Rules this module settles:
   old feedback is written into the reopen step's note and cleared (it must be given again).
 - Overdue: deadline passed and the status still 登记 or 办理中 (``Problem.is_overdue`` and
   ``Problem.overdue_clause`` for queries).
-- Default deadline (限时办结) when none is given: by category, from ``DEFAULT_DEADLINE_DAYS``
-  in this module (days after the reported date); other categories ``FALLBACK_DEADLINE_DAYS``;
-  problems solved on site (现场解决) are due the same day. Not yet a town setting.
+- Default deadline (限时办结) when none is given: the category's days after the reported date,
+  from the town's categories (``ProblemCategory``, kept on the settings page; see
+  ``app.services.problem_categories``); a category not in that list gets
+  ``FALLBACK_DEADLINE_DAYS``; problems solved on site (现场解决) are due the same day.
 - 提请党委会 requires the fields of 附件1: 现状, 解决方案, 预算金额, 申请补贴金额 (may be 0),
   预计完工时间.
 - Keeping the ledger needs KEEP_RECORDS for the problem's community (liaisons: the communities
@@ -40,15 +41,11 @@ from app.models import (Community, FeedbackMethod, HandlingLevel, Household, Per
                         ProblemSource, ProblemStatus, ProblemStep, Satisfaction, TeamCommunity)
 from app.normalize import clean_text
 from app.services.common import check_version, get_or_fail, optional, required
+from app.services.problem_categories import deadline_days_for
 
 S = ProblemStatus
 FLOW: tuple[ProblemStatus, ...] = (S.REGISTERED, S.IN_PROGRESS, S.DONE, S.FED_BACK, S.CLOSED)
 
-DEFAULT_DEADLINE_DAYS: dict[str, int] = {
-    "矛盾纠纷": 7, "治安消防": 7, "环境卫生": 15, "民生救助": 15, "政策咨询": 7,
-    "基础设施": 30, "村务管理": 30, "其他": 15,
-}
-FALLBACK_DEADLINE_DAYS = 15
 MONEY_LIMIT = Decimal("9999999999.99")
 
 
@@ -84,12 +81,12 @@ class Feedback:
     satisfaction: Satisfaction
 
 
-def default_deadline(category: str, reported_on: date,
+def default_deadline(session: Session, category: str, reported_on: date,
                      level: HandlingLevel = HandlingLevel.COMMUNITY) -> date:
+    """The deadline when none is given: same day on site, else the category's days."""
     if level == HandlingLevel.ON_SITE:
         return reported_on
-    return reported_on + timedelta(
-        days=DEFAULT_DEADLINE_DAYS.get(category.strip(), FALLBACK_DEADLINE_DAYS))
+    return reported_on + timedelta(days=deadline_days_for(session, category))
 
 
 def number_for(community_name: str, year: int, seq: int) -> str:
@@ -124,9 +121,18 @@ def raise_problem(session: Session, data: ProblemInput) -> Problem:
 
 def update_problem(session: Session, problem_id: int, data: ProblemInput,
                    expected_version: int | None = None) -> Problem:
-    """Change a problem's details; its number, community and status stay."""
+    """Change a problem's details; its number, community and status stay.
+
+    Only while it is being handled (登记, 办理中). Once 已办结 (and so also 已反馈, 已销案)
+    the result was reported and the resident told about *this* description, so it is refused
+    rather than silently rewritten: a correction goes through ``reopen`` (back to 办理中, with
+    a dated, signed step and the reason), then this.
+    """
     problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
     check_version(problem, expected_version, "问题")
+    if problem.status.finished:
+        raise DomainError(f"问题 {problem.number} 已是“{problem.status.label}”，不能再修改；"
+                          "如需更正，请先“重新办理”。")
     if data.community_id != problem.community_id:
         raise ValidationError("问题登记后不能改到别的村（社区）；编号按村（社区）编排。",
                               "community_id")
@@ -200,8 +206,8 @@ def _apply(session: Session, problem: Problem, data: ProblemInput) -> None:
     problem.level = data.level
     problem.leader_id = data.leader_id
     problem.department = department or ""
-    problem.deadline = data.deadline or default_deadline(problem.category, data.reported_on,
-                                                         data.level)
+    problem.deadline = data.deadline or default_deadline(session, problem.category,
+                                                         data.reported_on, data.level)
     problem.result = clean_text(data.result)
     problem.situation = clean_text(data.situation)
     problem.solution = clean_text(data.solution)
@@ -378,7 +384,9 @@ def problem_values(session: Session, flt: ProblemFilter | None = None) -> list[R
         Problem.team_id, Problem.reported_on, Problem.category, Problem.description,
         Problem.anonymous, Problem.reporter_name, Problem.level, Problem.deadline, Problem.status
     ).join(Community, Community.id == Problem.community_id)
-    return list(session.execute(query.order_by(Problem.reported_on.desc(), Problem.id.desc())))
+    # Core execution: the ORM's row loading costs more than the query for a plain column list.
+    return list(session.connection().execute(
+        query.order_by(Problem.reported_on.desc(), Problem.id.desc())))
 
 
 def list_problems(session: Session, flt: ProblemFilter | None = None) -> list[Problem]:

@@ -22,15 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app import audit
 from app.auth import Permission, require, require_team
 from app.errors import NotFoundError, ValidationError
 from app.models import (Household, Person, Problem, ProblemSource, Reception, SessionKind,
                         StationSession, Team)
 from app.normalize import clean_text, normalize_phone
-from app.services.common import get_or_fail, optional, required
+from app.services.common import check_version, get_or_fail, optional, required
 from app.services.problems import ProblemInput, raise_problem
 from app.services.settings import get_settings
 
@@ -66,6 +67,98 @@ def create_session(session: Session, data: SessionInput) -> StationSession:
             source=ProblemSource.STATION_LOG, station_session_id=row.id))
     session.refresh(row, ["problems"])
     return row
+
+
+@dataclass
+class SessionForm:
+    """What the edit form starts from: the session as recorded and the version a save must still
+    find; the team's name and communities; who may be ticked as present (the team's members
+    on that day, then anyone recorded who is not among them); the problems already raised from
+    the session ("石岗村-2026-001　村口路灯不亮": they stay linked, edited in the problem ledger)."""
+
+    session_id: int
+    version: int
+    data: SessionInput
+    team_name: str
+    communities: list[tuple[int, str]]
+    members: list[tuple[int, str]]
+    problems: list[str]
+
+
+def session_form(session: Session, session_id: int) -> SessionForm:
+    row = get_or_fail(session, StationSession, session_id, "驻点日志")
+    require_team(session, Permission.KEEP_RECORDS, row.team_id)
+    team = row.team
+    members = {m.person_id: m.person.name for m in team.memberships if m.in_force(row.held_on)}
+    for person in row.members:
+        members.setdefault(person.id, person.name)
+    data = SessionInput(
+        team_id=row.team_id, community_id=row.community_id, held_on=row.held_on, kind=row.kind,
+        start_time=row.start_time, end_time=row.end_time, place=row.place,
+        member_ids=[p.id for p in row.members], household_ids=[h.id for h in row.households],
+        summary=row.summary, make_up_announced_on=row.make_up_announced_on,
+        make_up_for=row.make_up_for)
+    return SessionForm(row.id, row.version, data, team.name,
+                       [(link.community_id, link.community.name) for link in team.community_links],
+                       list(members.items()),
+                       [f"{p.number}　{p.description}" for p in row.problems])
+
+
+def update_session(session: Session, session_id: int, data: SessionInput,
+                   expected_version: int | None = None) -> StationSession:
+    """Correct a recorded session, with the same checks as ``create_session``.
+
+    - The team stays. A session is one team's record: its members present are that team's,
+      the problems raised from it carry that team, the day it covers closes that team's gap,
+      and a liaison may keep only their own team's log. Moving it would rewrite two teams'
+      logs under one liaison's hand, so a session under the wrong team is refused here (the
+      right team records its own).
+    - The community may change only while no problem was raised from the session: problems
+      are numbered per community and stay where they were registered.
+    - Problems already raised stay linked and keep their own date (they are corrected in the
+      problem ledger); ``data.problems`` are new problems raised from the session now,
+      registered as ``create_session`` does.
+    - A stale ``expected_version`` is refused ("已被其他人修改"). Column changes are audited
+      automatically; members present and households met are link rows the audit does not see,
+      so a change to them is written as its own entry with the names before and after.
+    """
+    row = get_or_fail(session, StationSession, session_id, "驻点日志")
+    require_team(session, Permission.KEEP_RECORDS, row.team_id)
+    check_version(row, expected_version, "驻点日志")
+    team = row.team
+    if data.team_id != row.team_id:
+        raise ValidationError(
+            f"驻点日志记下后不能改到别的团队（这条是{team.name}的）。记错团队的，请由该团队另行记录。",
+            "team_id")
+    if data.community_id != row.community_id and row.problems:
+        raise ValidationError(
+            f"这次驻点已登记了问题（{row.problems[0].number} 等），问题按村（社区）编号，"
+            "不能再改村（社区）。", "community_id")
+    before = _links(row)
+    _apply(session, team, row, data)
+    after = _links(row)
+    if before != after:
+        # Only link rows changed: touch the row so its version moves on as well.
+        row.updated_at = func.current_timestamp()
+    session.flush()
+    if before != after:
+        labels = {"members": "到岗成员", "households": "走访住户"}
+        audit.record(session, "update", "station_session", row.id,
+                     f"驻点日志：{team.name} {row.held_on:%Y-%m-%d}",
+                     {labels[k]: {"前": "、".join(before[k]), "后": "、".join(after[k])}
+                      for k in labels if before[k] != after[k]})
+    for item in data.problems:
+        raise_problem(session, replace(
+            item, community_id=row.community_id, team_id=team.id, reported_on=row.held_on,
+            source=ProblemSource.STATION_LOG, station_session_id=row.id))
+    if data.problems:
+        session.refresh(row, ["problems"])
+    return row
+
+
+def _links(row: StationSession) -> dict[str, list[str]]:
+    return {"members": [p.name for p in row.members],
+            "households": [f"{h.address}（{h.head_name}）" for h in row.households]}
 
 
 def _apply(session: Session, team: Team, row: StationSession, data: SessionInput) -> None:
@@ -199,6 +292,16 @@ class ReceptionInput:
 def create_reception(session: Session, data: ReceptionInput) -> Reception:
     actor = require_team(session, Permission.KEEP_RECORDS, data.team_id)
     team = get_or_fail(session, Team, data.team_id, "驻点团队")
+    row = Reception(team_id=team.id, recorded_by=actor.user_id)
+    _apply_reception(session, team, row, data)
+    _raise_from_reception(session, team, row, data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _apply_reception(session: Session, team: Team, row: Reception, data: ReceptionInput) -> None:
+    """Check ``data`` (every refusal at once, by field) and write it into ``row``."""
     problems: dict[str, str] = {}
     if data.community_id not in {link.community_id for link in team.community_links}:
         problems["community_id"] = f"{team.name}不在所选村（社区）驻点"
@@ -238,20 +341,83 @@ def create_reception(session: Session, data: ReceptionInput) -> Reception:
     if problems:
         raise ValidationError(next(iter(problems.values())), problems=problems)
     assert received_on is not None
-    row = Reception(team_id=team.id, community_id=data.community_id,
-                    station_session_id=data.station_session_id, received_on=received_on,
-                    visitor_name=visitor, phone=phone, household_id=data.household_id,
-                    matter=matter, handling=clean_text(data.handling),
-                    problem_id=data.problem_id, recorded_by=actor.user_id)
-    if data.new_problem is not None and data.problem_id is None:
-        raised = raise_problem(session, replace(
-            data.new_problem, community_id=data.community_id, team_id=team.id,
-            reported_on=received_on, source=ProblemSource.RECEPTION,
-            station_session_id=data.station_session_id,
-            reporter_household_id=data.new_problem.reporter_household_id or data.household_id,
-            reporter_name=data.new_problem.reporter_name or visitor))
-        row.problem_id = raised.id
-    session.add(row)
+    row.community_id = data.community_id
+    row.station_session_id = data.station_session_id
+    row.received_on = received_on
+    row.visitor_name = visitor
+    row.phone = phone
+    row.household_id = data.household_id
+    row.matter = matter
+    row.handling = clean_text(data.handling)
+    row.problem_id = data.problem_id
+
+
+def _raise_from_reception(session: Session, team: Team, row: Reception,
+                          data: ReceptionInput) -> None:
+    """Register ``data.new_problem`` (when no problem is linked yet) and link it."""
+    if data.new_problem is None or row.problem_id is not None:
+        return
+    raised = raise_problem(session, replace(
+        data.new_problem, community_id=row.community_id, team_id=team.id,
+        reported_on=row.received_on, source=ProblemSource.RECEPTION,
+        station_session_id=row.station_session_id,
+        reporter_household_id=data.new_problem.reporter_household_id or row.household_id,
+        reporter_name=data.new_problem.reporter_name or row.visitor_name))
+    row.problem_id = raised.id
+
+
+@dataclass
+class ReceptionForm:
+    """What the edit form starts from: the reception as recorded, the version a save must still
+    find, the team's name and communities, and the linked problem ("编号　描述", or "")."""
+
+    reception_id: int
+    version: int
+    data: ReceptionInput
+    team_name: str
+    communities: list[tuple[int, str]]
+    problem: str
+
+
+def reception_form(session: Session, reception_id: int) -> ReceptionForm:
+    row = get_or_fail(session, Reception, reception_id, "接待记录")
+    require_team(session, Permission.KEEP_RECORDS, row.team_id)
+    team = get_or_fail(session, Team, row.team_id, "驻点团队")
+    data = ReceptionInput(
+        team_id=row.team_id, community_id=row.community_id, received_on=row.received_on,
+        visitor_name=row.visitor_name, matter=row.matter, handling=row.handling,
+        phone=row.phone, household_id=row.household_id,
+        station_session_id=row.station_session_id, problem_id=row.problem_id)
+    problem = f"{row.problem.number}　{row.problem.description}" if row.problem else ""
+    communities = [(link.community_id, link.community.name) for link in team.community_links]
+    return ReceptionForm(row.id, row.version, data, team.name, communities, problem)
+
+
+def update_reception(session: Session, reception_id: int, data: ReceptionInput,
+                     expected_version: int | None = None) -> Reception:
+    """Correct a recorded reception, with the same checks as ``create_reception``.
+
+    The team stays (as for ``update_session``: a reception is one team's record, and a liaison
+    keeps only their own team's). While a problem is linked the community stays too (the
+    problem is numbered in it). ``data.new_problem`` raises a problem from the reception now
+    if none is linked yet. A stale ``expected_version`` is refused ("已被其他人修改").
+    """
+    row = get_or_fail(session, Reception, reception_id, "接待记录")
+    require_team(session, Permission.KEEP_RECORDS, row.team_id)
+    check_version(row, expected_version, "接待记录")
+    team = get_or_fail(session, Team, row.team_id, "驻点团队")
+    if data.team_id != row.team_id:
+        raise ValidationError(
+            f"接待记录记下后不能改到别的团队（这条是{team.name}的）。记错团队的，请由该团队另行登记。",
+            "team_id")
+    if (data.community_id != row.community_id and data.problem_id is not None
+            and data.problem_id == row.problem_id):
+        number = row.problem.number if row.problem else ""
+        raise ValidationError(
+            f"这条接待已关联问题 {number}，问题按村（社区）编号，不能再改村（社区）。",
+            "community_id")
+    _apply_reception(session, team, row, data)
+    _raise_from_reception(session, team, row, data)
     session.flush()
     return row
 
@@ -269,5 +435,73 @@ def list_receptions(session: Session, team_id: int | None = None, start: date | 
     return list(session.scalars(query.order_by(Reception.received_on, Reception.id)))
 
 
-__all__ = ["ReceptionInput", "SessionInput", "create_reception", "create_session",
-           "list_receptions", "list_sessions", "station_gaps"]
+# --- the lists as plain rows (no ORM objects: thousands of rows open in tens of ms) --------
+
+def session_values(session: Session, team_id: int | None = None, start: date | None = None,
+                   end: date | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    """The station log's list columns, newest first, read the actor may (as ``list_sessions``):
+    (id, version, team_id, team, community_id, community, held_on, start_time, end_time, place,
+    kind, make_up_for, summary, members, problems) — members are the names of those present,
+    “、”-joined in the order of ``StationSession.members``; problems is how many were raised."""
+    from app.models import Community
+    from app.models.ledgers import session_member
+
+    raised = (select(func.count(Problem.id))
+              .where(Problem.station_session_id == StationSession.id).scalar_subquery())
+    query = _scoped(session, select(
+        StationSession.id, StationSession.version, StationSession.team_id, Team.name,
+        StationSession.community_id, Community.name, StationSession.held_on,
+        StationSession.start_time, StationSession.end_time, StationSession.place,
+        StationSession.kind, StationSession.make_up_for, StationSession.summary, raised)
+        .join(Team, Team.id == StationSession.team_id)
+        .join(Community, Community.id == StationSession.community_id), StationSession.team_id)
+    if team_id is not None:
+        query = query.where(StationSession.team_id == team_id)
+    if start is not None:
+        query = query.where(StationSession.held_on >= start)
+    if end is not None:
+        query = query.where(StationSession.held_on <= end)
+    # Core rows through the connection: the ORM's row handling costs more than the query here.
+    connection = session.connection()
+    rows = connection.execute(query.order_by(StationSession.held_on.desc(),
+                                             StationSession.id.desc())).all()
+    # Members in a second statement ordered as the relationship orders them (SQLite's
+    # group_concat has no guaranteed order): ~10,000 (session, name) pairs for the large town.
+    ids = query.with_only_columns(StationSession.id)
+    present: dict[int, list[str]] = {}
+    for sid, name in connection.execute(
+            select(session_member.c.station_session_id, Person.name)
+            .join(Person, Person.id == session_member.c.person_id)
+            .where(session_member.c.station_session_id.in_(ids))
+            .order_by(session_member.c.station_session_id, Person.id)):
+        present.setdefault(sid, []).append(name)
+    return [(*r[:13], "、".join(present.get(r[0], ())), r[13]) for r in rows]
+
+
+def reception_values(session: Session, team_id: int | None = None, start: date | None = None,
+                     end: date | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    """The reception record's list columns, newest first, scoped as ``list_receptions``:
+    (id, version, team_id, team, community_id, community, received_on, visitor_name, phone,
+    matter, handling, problem number or "")."""
+    from app.models import Community
+
+    query = _scoped(session, select(
+        Reception.id, Reception.version, Reception.team_id, Team.name, Reception.community_id,
+        Community.name, Reception.received_on, Reception.visitor_name, Reception.phone,
+        Reception.matter, Reception.handling, func.coalesce(Problem.number, ""))
+        .join(Team, Team.id == Reception.team_id)
+        .join(Community, Community.id == Reception.community_id)
+        .outerjoin(Problem, Problem.id == Reception.problem_id), Reception.team_id)
+    if team_id is not None:
+        query = query.where(Reception.team_id == team_id)
+    if start is not None:
+        query = query.where(Reception.received_on >= start)
+    if end is not None:
+        query = query.where(Reception.received_on <= end)
+    return [tuple(r) for r in session.connection().execute(
+        query.order_by(Reception.received_on.desc(), Reception.id.desc()))]
+
+
+__all__ = ["ReceptionForm", "ReceptionInput", "SessionForm", "SessionInput", "create_reception",
+           "create_session", "list_receptions", "list_sessions", "reception_form",
+           "session_form", "station_gaps", "update_reception", "update_session"]

@@ -38,7 +38,7 @@ from app.errors import NotFoundError, ValidationError
 from app.models import (Community, Household, HouseholdTag, KeyGroup, Person, ProblemSource,
                         Team, TeamCommunity, Visit, visit_problem, visit_visitor)
 from app.normalize import clean_text
-from app.services.common import get_or_fail, optional
+from app.services.common import check_version, get_or_fail, optional
 from app.services.problems import ProblemInput, raise_problem
 from app.services.settings import get_settings
 
@@ -58,36 +58,11 @@ def record_visit(session: Session, data: VisitInput, today: date | None = None) 
     actor = require_team(session, Permission.KEEP_RECORDS, data.team_id)
     team = get_or_fail(session, Team, data.team_id, "驻点团队")
     household = get_or_fail(session, Household, data.household_id, "住户")
-    day = data.visited_on
-    problems: dict[str, str] = {}
-    if day > (today or date.today()):
-        problems["visited_on"] = f"走访日期（{day:%Y-%m-%d}）不能晚于今天"
-    if team.dissolved_on is not None and day >= team.dissolved_on:
-        problems["visited_on"] = f"{team.name}已于 {team.dissolved_on:%Y-%m-%d} 撤销，不能再记走访。"
     if household.community_id not in {link.community_id for link in team.community_links}:
-        problems["household_id"] = (f"{household.address}（户主{household.head_name}）不在"
-                                    f"{team.name}驻点的村（社区）")
-    elif household.moved_out_on is not None and household.moved_out_on <= day:
-        problems["household_id"] = (f"{household.address}（户主{household.head_name}）已于 "
-                                    f"{household.moved_out_on:%Y-%m-%d} 迁出")
-    serving = {m.person_id for m in team.memberships if m.in_force(day)}
-    visitors: list[Person] = []
-    for person_id in dict.fromkeys(data.visitor_ids):
-        person = session.get(Person, person_id)
-        if person is None or person_id not in serving:
-            name = person.name if person else f"编号 {person_id}"
-            problems["visitor_ids"] = f"{name}在 {day:%Y-%m-%d} 不是{team.name}的成员"
-            break
-        visitors.append(person)
-    if not data.visitor_ids:
-        problems["visitor_ids"] = "请选择走访人（团队成员）"
-    try:
-        notes = optional(clean_text(data.notes), "notes", "走访情况", 5000)
-    except ValidationError as err:
-        problems["notes"] = err.message
-        notes = ""
-    if problems:
-        raise ValidationError(next(iter(problems.values())), problems=problems)
+        raise ValidationError(f"{household.address}（户主{household.head_name}）不在"
+                              f"{team.name}驻点的村（社区）", "household_id")
+    visitors, notes = _checked_visit(session, team, household, data, today)
+    day = data.visited_on
     visit = Visit(team_id=team.id, community_id=household.community_id,
                   household_id=household.id, visited_on=day, notes=notes,
                   recorded_by=actor.user_id, visitors=visitors)
@@ -241,6 +216,22 @@ def _key_register(start: date, end: date):  # type: ignore[no-untyped-def]
             .distinct().subquery())
 
 
+def _visited_on_days(days: int, start: date, end: date):  # type: ignore[no-untyped-def]
+    """Whether the household (``Household`` of the enclosing query) has visits on at least
+    ``days`` distinct days of [start, end].
+
+    Asked per household: one probe of visit(household_id, visited_on) each, which stops at the
+    first visit (or the ``days``-th distinct day). Grouping every visit of the year by household
+    instead made SQLite read the year's visits through the date index and sort them: 0.4 s on
+    the large town against ~0.1 s this way."""
+    in_year = (Visit.household_id == Household.id, Visit.visited_on.between(start, end))
+    if days <= 1:
+        return exists(select(Visit.id).where(*in_year).correlate(Household))
+    first_days = (select(Visit.visited_on).where(*in_year).distinct().limit(days)
+                  .correlate(Household).subquery())
+    return select(func.count()).select_from(first_days).scalar_subquery() >= days
+
+
 def _household_scope(session: Session, team_id: int | None):  # type: ignore[no-untyped-def]
     """Communities to count: the actor's scope, narrowed to the team's when one is asked."""
     scope = community_scope(session, Permission.VIEW_RECORDS)
@@ -262,16 +253,13 @@ def coverage(session: Session, year: int, month: int | None = None,
     settings = get_settings(session)
     required_visits = max(1, settings.visits_per_household_per_year)
     scope = _household_scope(session, team_id)
-    days = _visit_days(start, end)
     key = _key_register(start, end)
-    visited_days = func.coalesce(days.c.days, 0)
     query = (select(func.count(Household.id),
-                    func.count(case((visited_days >= required_visits, 1))),
+                    func.count(case((_visited_on_days(required_visits, start, end), 1))),
                     func.count(key.c.household_id),
-                    func.count(case((and_(key.c.household_id.is_not(None), visited_days >= 1),
-                                     1))))
+                    func.count(case((and_(key.c.household_id.is_not(None),
+                                          _visited_on_days(1, start, end)), 1))))
              .select_from(Household)
-             .outerjoin(days, days.c.household_id == Household.id)
              .outerjoin(key, key.c.household_id == Household.id)
              .where(_on_roster(end)))
     if scope is not None:
@@ -297,18 +285,26 @@ def _team_progress(session: Session, allowed: set[int] | frozenset[int] | None,
     if team_id is not None:
         teams_query = teams_query.where(Team.id == team_id)
     teams = list(session.execute(teams_query))
-    tagged = exists(select(HouseholdTag.id).where(
-        HouseholdTag.household_id == Visit.household_id,
-        HouseholdTag.added_on <= Visit.visited_on,
-        or_(HouseholdTag.removed_on.is_(None), HouseholdTag.removed_on > Visit.visited_on)))
-    counts = {row[0]: (row[1], row[2]) for row in session.execute(
-        select(Visit.team_id,
-               func.count(distinct(case((tagged, Visit.household_id)))),
-               func.count(Visit.id))
-        .where(Visit.visited_on.between(first, last),
-               Visit.team_id.in_([t[0] for t in teams]))
-        .group_by(Visit.team_id))}
-    return tuple(TeamProgress(tid, name, *counts.get(tid, (0, 0)), target)
+    if not teams:
+        return ()
+    ids = [t[0] for t in teams]
+    in_month = (Visit.visited_on.between(first, last), Visit.team_id.in_(ids))
+    # All visits: from visit(team_id, visited_on) alone. Key households: from the month's tags
+    # (a few thousand) to their visits, instead of a tag lookup for every visit of the month
+    # (the teams' filter is left to the dict: in SQL it made SQLite start from the visits).
+    visits = dict(session.execute(select(Visit.team_id, func.count(Visit.id))
+                                  .where(*in_month).group_by(Visit.team_id)).all())
+    key = dict(session.execute(
+        select(Visit.team_id, func.count(distinct(Visit.household_id)))
+        .select_from(HouseholdTag)
+        .join(Visit, and_(Visit.household_id == HouseholdTag.household_id,
+                          HouseholdTag.added_on <= Visit.visited_on,
+                          or_(HouseholdTag.removed_on.is_(None),
+                              HouseholdTag.removed_on > Visit.visited_on)))
+        .where(Visit.visited_on.between(first, last), HouseholdTag.added_on <= last,
+               or_(HouseholdTag.removed_on.is_(None), HouseholdTag.removed_on > first))
+        .group_by(Visit.team_id)).all())
+    return tuple(TeamProgress(tid, name, key.get(tid, 0), visits.get(tid, 0), target)
                  for tid, name in teams)
 
 
@@ -369,5 +365,194 @@ def not_visited(session: Session, year: int, community_id: int | None = None,
             for r in session.execute(query)]
 
 
-__all__ = ["Coverage", "NotVisitedRow", "TeamProgress", "VisitInput", "VisitRow", "coverage",
-           "get_visit", "list_visits", "not_visited", "record_visit"]
+# --- correcting a visit, the form's choices, the window's list ---------------------------
+#
+# An edit changes the date, the visitors and the notes; the team and the household stay (a
+# visit written against the wrong household is a different visit: record it for the right one).
+# Problems listed in an edit are new ones, raised from the visit as record_visit raises them;
+# those already linked stay. Visit carries ``version``: a stale form is refused.
+
+def _checked_visit(session: Session, team: Team, household: Household, data: VisitInput,
+                   today: date | None) -> tuple[list[Person], str]:
+    """record_visit's checks for a visit of ``team`` to ``household``: the visitors and the
+    cleaned notes, or one ValidationError naming every field at fault."""
+    day = data.visited_on
+    problems: dict[str, str] = {}
+    if day > (today or date.today()):
+        problems["visited_on"] = f"走访日期（{day:%Y-%m-%d}）不能晚于今天"
+    if team.dissolved_on is not None and day >= team.dissolved_on:
+        problems["visited_on"] = f"{team.name}已于 {team.dissolved_on:%Y-%m-%d} 撤销，不能再记走访。"
+    if household.moved_out_on is not None and household.moved_out_on <= day:
+        problems["household_id"] = (f"{household.address}（户主{household.head_name}）已于 "
+                                    f"{household.moved_out_on:%Y-%m-%d} 迁出")
+    serving = {m.person_id for m in team.memberships if m.in_force(day)}
+    visitors: list[Person] = []
+    for person_id in dict.fromkeys(data.visitor_ids):
+        person = session.get(Person, person_id)
+        if person is None or person_id not in serving:
+            name = person.name if person else f"编号 {person_id}"
+            problems["visitor_ids"] = f"{name}在 {day:%Y-%m-%d} 不是{team.name}的成员"
+            break
+        visitors.append(person)
+    if not data.visitor_ids:
+        problems["visitor_ids"] = "请选择走访人（团队成员）"
+    notes = ""
+    try:
+        notes = optional(clean_text(data.notes), "notes", "走访情况", 5000)
+    except ValidationError as err:
+        problems["notes"] = err.message
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems=problems)
+    return visitors, notes
+
+
+def update_visit(session: Session, visit_id: int, data: VisitInput,
+                 expected_version: int | None = None, today: date | None = None) -> Visit:
+    """Correct a visit's date, visitors and notes (and raise new problems from it)."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFoundError(f"找不到这条走访记录（编号 {visit_id}），可能已被删除。")
+    require_team(session, Permission.KEEP_RECORDS, visit.team_id)
+    check_version(visit, expected_version, "走访记录")
+    if data.team_id != visit.team_id or data.household_id != visit.household_id:
+        raise ValidationError("走访记录的驻点团队和住户不能修改；记错了住户，请为正确的住户另记一条走访。",
+                              "household_id")
+    visitors, notes = _checked_visit(session, visit.team, visit.household, data, today)
+    visit.visited_on, visit.notes, visit.visitors = data.visited_on, notes, visitors
+    session.flush()
+    household = visit.household
+    for item in data.problems:
+        visit.problems.append(raise_problem(session, replace(
+            item, community_id=visit.community_id, team_id=visit.team_id,
+            reported_on=data.visited_on, source=ProblemSource.VISIT, station_session_id=None,
+            reporter_household_id=None if item.anonymous else household.id,
+            reporter_name=item.reporter_name or ("" if item.anonymous else household.head_name))))
+    session.flush()
+    return visit
+
+
+@dataclass(frozen=True, slots=True)
+class VisitForm:
+    """What the edit form starts from, and the version it must still find when saving."""
+
+    id: int
+    version: int
+    team_id: int
+    team: str
+    household_id: int
+    household: str                          # 地址（户主）
+    visited_on: date
+    visitor_ids: tuple[int, ...]
+    notes: str
+    members: tuple[tuple[int, str], ...]    # who may be ticked: the team's members in force
+                                            # on the visit day or today, and the visitors
+    problems: tuple[str, ...]               # numbers of the problems already raised
+
+
+def visit_form(session: Session, visit_id: int) -> VisitForm:
+    visit = get_visit(session, visit_id)
+    day, today = visit.visited_on, date.today()
+    members: dict[int, str] = {}
+    for m in visit.team.memberships:
+        if m.in_force(day) or m.in_force(today):
+            members.setdefault(m.person_id, m.person.name)
+    for p in visit.visitors:
+        members.setdefault(p.id, p.name)
+    h = visit.household
+    return VisitForm(visit.id, visit.version, visit.team_id, visit.team.name, h.id,
+                     f"{h.address}（户主{h.head_name}）", day, tuple(p.id for p in visit.visitors),
+                     visit.notes, tuple(members.items()), tuple(p.number for p in visit.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdChoice:
+    id: int
+    community: str
+    address: str
+    head_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.address}（户主{self.head_name}，{self.community}）"
+
+
+def household_choices(session: Session, team_id: int, text: str = "", limit: int = 50
+                      ) -> list[HouseholdChoice]:
+    """Households on the roster of the team's communities whose address or head's name holds
+    ``text`` — what the visit form offers while one types (never the whole roster)."""
+    require_team(session, Permission.KEEP_RECORDS, team_id)
+    served = select(TeamCommunity.community_id).where(TeamCommunity.team_id == team_id)
+    query = (select(Household.id, Community.name, Household.address, Household.head_name)
+             .join(Community, Community.id == Household.community_id)
+             .where(Household.community_id.in_(served), Household.moved_out_on.is_(None)))
+    words = clean_text(text).lower()
+    if words:
+        like = f"%{words}%"
+        query = query.where(or_(func.lower(Household.address).like(like),
+                                func.lower(Household.head_name).like(like)))
+    query = query.order_by(Community.name, Household.address, Household.id).limit(limit)
+    return [HouseholdChoice(*r) for r in session.execute(query)]
+
+
+def signed_in_person(session: Session) -> int | None:
+    """The roster person of the signed-in account, if it is linked to one (pre-ticked as a
+    visitor when they are a member of the team)."""
+    from app.auth import current_actor
+    from app.models import User
+
+    actor = current_actor(session)
+    if actor is None or actor.user_id is None:
+        return None
+    return session.scalar(select(User.person_id).where(User.id == actor.user_id))
+
+
+def visit_values(session: Session, start: date | None = None,
+                 end: date | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    """The visit list as plain tuples for lists of any size (200,000 visits), newest first:
+    id, version, visited_on, team_id, team, community_id, community, household_id, address,
+    head_name, visitors (、-joined), notes, problems raised. Scoped as list_visits; names are
+    read once and joined in Python (a per-row subquery took seconds)."""
+    from operator import itemgetter
+
+    teams = require(session, Permission.VIEW_RECORDS).teams_for(Permission.VIEW_RECORDS)
+    team_names = dict(session.execute(select(Team.id, Team.name)).all())
+    community_names = dict(session.execute(select(Community.id, Community.name)).all())
+    people = dict(session.execute(select(Person.id, Person.name)).all())
+    visit_query = (select(Visit.id, Visit.version, Visit.visited_on, Visit.team_id,
+                          Visit.community_id, Visit.household_id, Household.address,
+                          Household.head_name, Visit.notes)
+                   .join(Household, Household.id == Visit.household_id))
+    visitor_query = select(visit_visitor.c.visit_id, visit_visitor.c.person_id).order_by(
+        visit_visitor.c.visit_id, visit_visitor.c.person_id)   # the primary key's order
+    raised_query = (select(visit_problem.c.visit_id, func.count())
+                    .group_by(visit_problem.c.visit_id))
+    mine = select(Visit.id)
+    for condition in ((Visit.team_id.in_(teams),) if teams is not None else ()) + (
+            ((Visit.visited_on >= start),) if start is not None else ()) + (
+            ((Visit.visited_on <= end),) if end is not None else ()):
+        mine = mine.where(condition)
+        visit_query = visit_query.where(condition)
+    if teams is not None or start is not None or end is not None:
+        visitor_query = visitor_query.where(visit_visitor.c.visit_id.in_(mine))
+        raised_query = raised_query.where(visit_problem.c.visit_id.in_(mine))
+    # Core rows through the connection: the ORM's row handling doubled the time on 200,000.
+    connection = session.connection()
+    joined: dict[int, str] = {}
+    for visit_id, person_id in connection.execute(visitor_query).all():
+        name = people.get(person_id, "")
+        joined[visit_id] = f"{joined[visit_id]}、{name}" if visit_id in joined else name
+    raised = dict(connection.execute(raised_query).all())
+    rows = [(vid, version, on, tid, team_names.get(tid, ""), cid, community_names.get(cid, ""),
+             hid, address, head, joined.get(vid, ""), notes, raised.get(vid, 0))
+            for vid, version, on, tid, cid, hid, address, head, notes
+            in connection.execute(visit_query).all()]
+    # Sorted here, not by SQL: ORDER BY over 200,000 rows without a fitting index cost more
+    # than reading them.
+    rows.sort(key=itemgetter(2, 0), reverse=True)
+    return rows
+
+
+__all__ = ["Coverage", "HouseholdChoice", "NotVisitedRow", "TeamProgress", "VisitForm",
+           "VisitInput", "VisitRow", "coverage", "get_visit", "household_choices",
+           "list_visits", "not_visited", "record_visit", "signed_in_person", "update_visit",
+           "visit_form", "visit_values"]

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, Q
                                QVBoxLayout, QWidget)
 
 from app.auth import Permission
+from app.errors import DomainError
 from ui import tasks
 from ui.context import AppContext
 from ui.ledgers.data import TeamChoice
-from ui.ledgers.model import Col, LedgerModel
+from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
 from ui.widgets.inputs import line_edit
 from ui.widgets.messages import error
 from ui.widgets.stale import ReloadsWhenShown
@@ -79,6 +80,8 @@ class LedgerTab(ReloadsWhenShown, QWidget):
     changed = Signal()
     NAME = WHAT = UNIT = SEARCH_HINT = RECORD_LABEL = ""
     COLUMNS: tuple[Col, ...] = ()
+    # The order ``rows`` returns (column, descending): the first column, newest first.
+    PRESORTED: tuple[int, bool] | None = (0, True)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,8 +150,8 @@ class LedgerTab(ReloadsWhenShown, QWidget):
     def _loaded(self, generation: int, rows: list[Any]) -> None:
         if generation != self._generation:
             return  # an older read arriving late
-        self.model.set_rows(rows)
-        refill(self.month, months(r.month for r in rows))
+        self.model.set_rows(rows, self.PRESORTED)
+        refill(self.month, months({r.month for r in rows}))
         self.loaded = True
         self._update_count()
 
@@ -169,3 +172,69 @@ class LedgerTab(ReloadsWhenShown, QWidget):
         self.changed.emit()
         self.ctx.data_changed.emit()
         self.reload()
+
+
+class EditableLedgerTab(LedgerTab):
+    """A ledger list whose rows can be corrected: 修改 (shown with ``KEEP_RECORDS``, enabled
+    for a selected row of a team the user keeps records for) and a double-click open the
+    row's edit dialog; after a save the list reloads with the row still selected.
+
+    Subclasses give ``edit(row) -> int | None`` (the saved record's id).
+    """
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._select_id: int | None = None
+        self.may_keep = ctx.can(Permission.KEEP_RECORDS)
+        self.edit_button = QPushButton("修改")
+        self.edit_button.setObjectName(f"edit{self.NAME[:1].upper()}{self.NAME[1:]}")
+        self.edit_button.setToolTip(f"修改选中的{self.WHAT}（也可双击一行）")
+        self.edit_button.setVisible(self.may_keep)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.top.insertWidget(1, self.edit_button)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_edit)
+        self.model.modelReset.connect(self._update_edit)
+        self._update_edit()
+
+    def selected(self) -> Any:
+        return selected_in(self.table, self.model)
+
+    def select_row(self, row_id: int) -> bool:
+        return select_by_id(self.table, self.model, row_id)
+
+    def _editable(self, row: Any) -> bool:
+        actor = self.ctx.actor
+        return (row is not None and self.may_keep and actor is not None
+                and actor.can_team(Permission.KEEP_RECORDS, row.team_id))
+
+    def _update_edit(self, *_args: Any) -> None:
+        self.edit_button.setEnabled(self._editable(self.selected()))
+
+    def reload(self, select_id: int | None = None) -> None:
+        current = self.selected()
+        self._select_id = select_id if select_id is not None else (current.id if current else None)
+        super().reload()
+
+    def _loaded(self, generation: int, rows: list[Any]) -> None:
+        super()._loaded(generation, rows)
+        if generation == self._generation and self._select_id is not None:
+            self.select_row(self._select_id)
+        self._update_edit()
+
+    def edit_selected(self) -> None:
+        row = self.selected()
+        if not self._editable(row):
+            return
+        try:
+            saved = self.edit(row)
+        except DomainError as exc:   # gone, or no longer the user's team
+            error(self, self.WHAT, exc.message)
+            return
+        if saved is not None:
+            self.changed.emit()
+            self.ctx.data_changed.emit()
+            self.reload(select_id=saved)
+
+    def edit(self, row: Any) -> int | None:
+        raise NotImplementedError

@@ -44,12 +44,14 @@ class LedgerModel(QAbstractTableModel):
         self._sorted: tuple[int, bool] | None = None
 
     # -- data in --------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Any], presorted: tuple[int, bool] | None = None) -> None:
+        """``presorted``: (column, descending) the rows already come in (the loaders read
+        newest first), so a list of 200,000 is not sorted again on the UI thread."""
         self.beginResetModel()
         self._rows = list(rows)
         self._keys = [self._key(r) for r in self._rows]
         self._order = list(range(len(self._rows)))
-        if self._sorted is not None:
+        if self._sorted is not None and self._sorted != presorted:
             self._order = self._sorted_order(*self._sorted)
         self._visible = self._matching()
         self.endResetModel()
@@ -137,3 +139,21 @@ class LedgerModel(QAbstractTableModel):
             value = get(rows[i])
             return sort_key("" if value is None else value)
         return sorted(range(len(rows)), key=key, reverse=descending)
+
+
+def selected_in(view: Any, model: LedgerModel) -> Any:
+    """The plain row behind ``view``'s selection, or None."""
+    rows = view.selectionModel().selectedRows()
+    if not rows or rows[0].row() >= model.rowCount():
+        return None
+    return model.row_at(rows[0].row())
+
+
+def select_by_id(view: Any, model: LedgerModel, row_id: int | None) -> bool:
+    """Select (and show) the visible row with ``row_id``; False when it is filtered out."""
+    found = None if row_id is None else model.visible_row_where(lambda r: r.id == row_id)
+    if found is None:
+        return False
+    view.selectRow(found)
+    view.scrollTo(model.index(found, 0))
+    return True

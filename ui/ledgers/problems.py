@@ -1,5 +1,6 @@
 """问题台账 tab: every problem the user may read, filtered in memory; raising a problem and
-moving it along 登记 → 办理中 → 已办结 → 已反馈 → 已销案 (or back with 重新办理).
+moving it along 登记 → 办理中 → 已办结 → 已反馈 → 已销案 (or back with 重新办理); correcting
+what was registered (修改 or a double-click) while it is still 登记 or 办理中.
 
 The buttons that write are shown only with ``Permission.KEEP_RECORDS``; the services check
 the team scope anyway.
@@ -8,9 +9,10 @@ the team scope anyway.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -23,7 +25,7 @@ from ui.context import AppContext
 from ui.ledgers import data
 from ui.ledgers.common import communities_of, filter_combo, months, refill, text_box
 from ui.ledgers.data import ProblemDetail, ProblemRow, TeamChoice
-from ui.ledgers.model import Col, LedgerModel
+from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
 from ui.widgets.messages import error
@@ -76,8 +78,10 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.raise_button = self._button("raiseProblem", "登记问题", self.raise_problem)
         self.next_button = self._button("advanceProblem", "下一步", self.advance_selected)
         self.reopen_button = self._button("reopenProblem", "重新办理", self.reopen_selected)
+        self.edit_button = self._button("editProblem", "修改", self.edit_selected)
+        self.edit_button.setToolTip("修改选中问题的登记内容（也可双击一行）；已办结的问题须先重新办理")
         self.may_keep = ctx.can(Permission.KEEP_RECORDS)
-        for button in (self.raise_button, self.next_button, self.reopen_button):
+        for button in (self.raise_button, self.edit_button, self.next_button, self.reopen_button):
             button.setVisible(self.may_keep)
 
         self.table = make_table_view(self.model)
@@ -87,6 +91,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         for i, column in enumerate(COLUMNS):
             self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.count = QLabel("尚未加载")
         self.count.setObjectName("countLabel")
 
@@ -113,7 +118,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         filters.addWidget(self.overdue)
         filters.addWidget(self.search, 1)
         buttons = QHBoxLayout()
-        for button in (self.raise_button, self.next_button, self.reopen_button):
+        for button in (self.raise_button, self.edit_button, self.next_button, self.reopen_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         left = QWidget()
@@ -164,7 +169,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
     def _loaded(self, generation: int, rows: list[ProblemRow]) -> None:
         if generation != self._generation:
             return
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, presorted=(2, True))   # read newest first
         refill(self.month, months(r.month for r in rows))
         self._refill_communities()
         self.loaded = True
@@ -198,20 +203,14 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
 
     # -- selection and detail ----------------------------------------------------------------
     def selected(self) -> ProblemRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_in(self.table, self.model)  # type: ignore[no-any-return]
 
     def _current_id(self) -> int | None:
         row = self.selected()
         return row.id if row else None
 
     def select_problem(self, problem_id: int) -> bool:
-        found = self.model.visible_row_where(lambda r: r.id == problem_id)
-        if found is None:
-            return False
-        self.table.selectRow(found)
-        self.table.scrollTo(self.model.index(found, 0))
-        return True
+        return select_by_id(self.table, self.model, problem_id)
 
     def _selection_changed(self, *_args: Any) -> None:
         self._update_buttons()
@@ -257,10 +256,25 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.next_button.setEnabled(step is not None)
         self.next_button.setText(step[1] if step else "下一步")
         self.reopen_button.setEnabled(status is not None and status.finished)
+        # A handled problem (已办结 and on) is not rewritten: reopen it first.
+        self.edit_button.setEnabled(status is not None and not status.finished)
 
     # -- actions -----------------------------------------------------------------------------
     def raise_problem(self) -> None:
         dialog = RaiseProblemDialog(self.ctx, self.teams, self)
+        if dialog.exec() and dialog.result_value is not None:
+            self.after_save(dialog.result_value)
+
+    def edit_selected(self) -> None:
+        row = self.selected()
+        if not self.may_keep or row is None or S(row.status).finished:
+            return
+        try:
+            form = data.problem_form(self.ctx.db, row.id)  # one problem: a few rows, fast
+        except DomainError as exc:
+            error(self, "问题台账", exc.message)
+            return
+        dialog = RaiseProblemDialog(self.ctx, self.teams, self, form)
         if dialog.exec() and dialog.result_value is not None:
             self.after_save(dialog.result_value)
 
@@ -287,15 +301,23 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
 
 
 class RaiseProblemDialog(FormDialog):
-    """登记问题: the ledger's fields; 提请党委会 shows the 附件1 fields it requires."""
+    """登记问题: the ledger's fields; 提请党委会 shows the 附件1 fields it requires.
+
+    With ``form`` it is 修改问题: the registered values filled in, the community fixed (numbers
+    run per community); what the form does not show (reporter household or person, leader,
+    result, station session) is kept as it is.
+    """
 
     def __init__(self, ctx: AppContext, teams: Sequence[TeamChoice],
-                 parent: QWidget | None = None) -> None:
-        super().__init__("登记问题", parent)
+                 parent: QWidget | None = None, form: data.ProblemForm | None = None) -> None:
+        super().__init__("登记问题" if form is None else f"修改问题：{form.number}", parent)
         self.ctx = ctx
+        self.edit = form
         self.teams = list(teams)
         self.community = self.add_field("community_id", "村（社区）", choice_combo(
-            communities_of(self.teams), name="problemCommunityField"))
+            communities_of(self.teams) if form is None
+            else [(form.community, form.data.community_id)], name="problemCommunityField"))
+        self.community.setEnabled(form is None)
         self.team = self.add_field("team_id", "驻点团队", QComboBox())
         self.team.setObjectName("problemTeamField")
         self.community.currentIndexChanged.connect(self._fill_teams)
@@ -304,7 +326,7 @@ class RaiseProblemDialog(FormDialog):
         self.source = self.add_field("source", "问题来源", choice_combo(
             [(s.label, s) for s in ProblemSource], ProblemSource.STATION_LOG, "problemSource"))
         self.category = self.add_field("category", "问题类别", choice_combo(
-            [(c, c) for c in service.DEFAULT_DEADLINE_DAYS], name="problemCategory"))
+            [(c, c) for c in data.category_choices(ctx.db)], name="problemCategory"))
         self.category.setEditable(True)
         self.description = self.add_field("description", "问题描述", text_box("problemDescription"))
         reporter_row = QWidget()
@@ -336,7 +358,34 @@ class RaiseProblemDialog(FormDialog):
         self.committee_fields = [self.situation, self.solution, self.budget, self.subsidy,
                                  self.expected]
         self.level.currentIndexChanged.connect(self._committee_shown)
+        if form is not None:
+            self._show(form)
         self._committee_shown()
+
+    def _show(self, form: data.ProblemForm) -> None:
+        entry = form.data
+        if entry.team_id is not None and self.team.findData(entry.team_id) < 0:
+            self.team.addItem(form.team or f"团队（编号 {entry.team_id}）", entry.team_id)
+        self.team.setCurrentIndex(max(0, self.team.findData(entry.team_id)))
+        self.reported_on.setDate(QDate(entry.reported_on))
+        self.source.setCurrentIndex(max(0, self.source.findData(entry.source)))
+        if self.category.findText(entry.category) < 0:
+            self.category.addItem(entry.category, entry.category)
+        self.category.setCurrentIndex(self.category.findText(entry.category))
+        self.description.setPlainText(entry.description)
+        self.reporter.setText(entry.reporter_name)
+        self.anonymous.setChecked(entry.anonymous)
+        self.level.setCurrentIndex(max(0, self.level.findData(entry.level)))
+        self.department.setText(entry.department)
+        self.use_deadline.setChecked(form.own_deadline)
+        if entry.deadline is not None:
+            self.deadline.setDate(QDate(entry.deadline))
+        self.situation.setPlainText(entry.situation)
+        self.solution.setPlainText(entry.solution)
+        self.budget.setText("" if entry.budget is None else str(entry.budget))
+        self.subsidy.setText("" if entry.subsidy is None else str(entry.subsidy))
+        if entry.expected_completion is not None:
+            self.expected.setDate(QDate(entry.expected_completion))
 
     def _fill_teams(self) -> None:
         community_id = self.community.currentData()
@@ -374,7 +423,13 @@ class RaiseProblemDialog(FormDialog):
 
             raise ValidationError("请选择村（社区）", "community_id")
         with self.ctx.db.session() as s:
-            return service.raise_problem(s, self.problem_input()).id
+            if self.edit is None:
+                return service.raise_problem(s, self.problem_input()).id
+            kept = self.edit.data   # the fields this form does not show stay as they are
+            entry = replace(self.problem_input(), reporter_household_id=kept.reporter_household_id,
+                            reporter_person_id=kept.reporter_person_id, leader_id=kept.leader_id,
+                            result=kept.result, station_session_id=kept.station_session_id)
+            return service.update_problem(s, self.edit.problem_id, entry, self.edit.version).id
 
 
 class StepDialog(FormDialog):

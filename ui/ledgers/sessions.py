@@ -1,7 +1,8 @@
 """驻点日志 tab: the station sessions, filtered by team, community and month; recording a
 session (hours and place default to the team's, members present ticked from the team's
-current members, problems raised inline go to the problem ledger); the month's missing
-station days (gaps) of the teams shown."""
+current members, problems raised inline go to the problem ledger); correcting one (修改 or a
+double-click: the same form filled in, the team fixed); the month's missing station days (gaps)
+of the teams shown."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel,
                                QListWidget, QSplitter, QVBoxLayout, QWidget)
 
@@ -21,7 +22,7 @@ from app.services import station_logs
 from ui import tasks
 from ui.context import AppContext
 from ui.ledgers import data
-from ui.ledgers.common import LedgerTab, text_box
+from ui.ledgers.common import EditableLedgerTab, text_box
 from ui.ledgers.data import SessionRow, TeamChoice
 from ui.ledgers.model import Col
 from ui.widgets.form import FormDialog
@@ -35,7 +36,7 @@ COLUMNS = (
     Col("问题", lambda r: r.problems, 40))
 
 
-class SessionsTab(LedgerTab):
+class SessionsTab(EditableLedgerTab):
     NAME, WHAT, UNIT = "session", "驻点日志", "次驻点"
     SEARCH_HINT, RECORD_LABEL = "搜索团队、地点、成员或摘要…", "记录驻点"
     COLUMNS = COLUMNS
@@ -79,8 +80,8 @@ class SessionsTab(LedgerTab):
         if self.loaded:
             self.load_gaps()
 
-    def reload(self) -> None:
-        super().reload()
+    def reload(self, select_id: int | None = None) -> None:
+        super().reload(select_id)
         self.load_gaps()
 
     def load_gaps(self) -> None:
@@ -119,16 +120,28 @@ class SessionsTab(LedgerTab):
         if SessionDialog(self.ctx, self.teams, self).exec():
             self.after_record()
 
+    def edit(self, row: SessionRow) -> int | None:
+        dialog = SessionDialog(self.ctx, self.teams, self, data.session_form(self.ctx.db, row.id))
+        return dialog.result_value if dialog.exec() else None
+
 
 class SessionDialog(FormDialog):
+    """记录驻点, or with ``form`` 修改驻点日志: the recorded values filled in, the team fixed
+    (a session stays with its team), problems already raised listed (they are edited in the
+    problem ledger) and the problem lines raising new ones."""
+
     def __init__(self, ctx: AppContext, teams: Sequence[TeamChoice],
-                 parent: QWidget | None = None) -> None:
-        super().__init__("记录驻点", parent)
+                 parent: QWidget | None = None,
+                 form: station_logs.SessionForm | None = None) -> None:
+        super().__init__("记录驻点" if form is None else "修改驻点日志", parent)
         self.setMinimumWidth(560)
         self.ctx = ctx
+        self.edit = form
         self.teams = {t.id: t for t in teams}
+        team_items = ([(t.name, t.id) for t in teams] if form is None
+                      else [(form.team_name, form.data.team_id)])
         self.team = self.add_field("team_id", "驻点团队", choice_combo(
-            [(t.name, t.id) for t in teams], name="sessionTeamField"))
+            team_items, name="sessionTeamField"))
         self.community = self.add_field("community_id", "村（社区）", QComboBox())
         self.community.setObjectName("sessionCommunityField")
         self.held_on = self.add_field("held_on", "日期", date_edit(name="sessionDate"))
@@ -156,37 +169,69 @@ class SessionDialog(FormDialog):
         self.add_field("member_ids", "到岗成员", self.members_box)
         self.summary = self.add_field("summary", "情况摘要", text_box("sessionSummary", 70,
                                                                   "接待、走访情况"))
-        self.problems_text = self.add_field("problems", "反映的问题", text_box(
-            "sessionProblems", 70, "每行一个问题：类别：描述，如 基础设施：村口路灯不亮"))
+        if form is not None:
+            raised = QLabel("\n".join(form.problems) or "（无）")
+            raised.setObjectName("sessionRaised")
+            raised.setWordWrap(True)
+            raised.setToolTip("已登记的问题在“问题台账”中修改")
+            self.add_field("raised", "已登记的问题", raised)
+        self.problems_text = self.add_field(
+            "problems", "反映的问题" if form is None else "新增问题", text_box(
+                "sessionProblems", 70, "每行一个问题：类别：描述，如 基础设施：村口路灯不亮"))
         self.problem_reporter = self.add_field("reporter_name", "问题反映人", line_edit(
             placeholder="不填则记为匿名", name="sessionReporter"))
-        self.team.currentIndexChanged.connect(self._team_chosen)
         self.kind.currentIndexChanged.connect(self._kind_chosen)
-        self._team_chosen()
+        if form is None:
+            self.team.currentIndexChanged.connect(self._team_chosen)
+            self._team_chosen()
+        else:
+            self.team.setEnabled(False)
+            self.team.setToolTip("驻点日志记下后不能改到别的团队")
+            self._show(form)
         self._kind_chosen()
 
-    def _team_chosen(self) -> None:
-        team = self.teams.get(self.team.currentData())
+    def _fill(self, communities: Sequence[tuple[int, str]],
+              members: Sequence[tuple[int, str]], present: set[int] | None) -> None:
+        """Communities and member boxes; ``present`` None ticks everyone."""
         self.community.clear()
         for check in self.member_checks:
             self.members_grid.removeWidget(check)
             check.deleteLater()
         self.member_checks = []
-        if team is None:
-            return
-        for cid, name in team.communities:
+        for cid, name in communities:
             self.community.addItem(name, cid)
-        self.place.setText(team.place)
-        from PySide6.QtCore import QTime
-
-        self.start.setTime(QTime(team.start.hour, team.start.minute))
-        self.end.setTime(QTime(team.end.hour, team.end.minute))
-        for n, (person_id, name) in enumerate(team.members):
+        for n, (person_id, name) in enumerate(members):
             check = QCheckBox(name)
             check.setProperty("person_id", person_id)
-            check.setChecked(True)
+            check.setChecked(present is None or person_id in present)
             self.members_grid.addWidget(check, n // 4, n % 4)
             self.member_checks.append(check)
+
+    def _team_chosen(self) -> None:
+        team = self.teams.get(self.team.currentData())
+        if team is None:
+            self._fill((), (), None)
+            return
+        self._fill(team.communities, team.members, None)
+        self.place.setText(team.place)
+        self.start.setTime(QTime(team.start.hour, team.start.minute))
+        self.end.setTime(QTime(team.end.hour, team.end.minute))
+
+    def _show(self, form: station_logs.SessionForm) -> None:
+        data = form.data
+        self._fill(form.communities, form.members, set(data.member_ids))
+        self.community.setCurrentIndex(max(0, self.community.findData(data.community_id)))
+        self.held_on.setDate(QDate(data.held_on))
+        for edit, value in ((self.start, data.start_time), (self.end, data.end_time)):
+            if value is not None:
+                edit.setTime(QTime(value.hour, value.minute))
+        self.place.setText(data.place)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
+        if data.make_up_announced_on is not None:
+            self.announced.setDate(QDate(data.make_up_announced_on))
+        if data.make_up_for is not None:
+            self.made_up.setDate(QDate(data.make_up_for))
+        self.summary.setPlainText(data.summary)
 
     def _kind_chosen(self) -> None:
         make_up = self.kind.currentData() == SessionKind.MAKE_UP
@@ -219,13 +264,18 @@ class SessionDialog(FormDialog):
             kind=self.kind.currentData(), start_time=time_of(self.start),
             end_time=time_of(self.end), place=self.place.text(),
             member_ids=[c.property("person_id") for c in self.member_checks if c.isChecked()],
+            # Households met are not on this form: an edit keeps those recorded.
+            household_ids=list(self.edit.data.household_ids) if self.edit else [],
             summary=self.summary.toPlainText(),
             make_up_announced_on=date_of(self.announced) if make_up else None,
             make_up_for=date_of(self.made_up) if make_up else None,
             problems=self.problem_inputs(community_id))
         with self.ctx.db.session() as s:
             try:
-                return station_logs.create_session(s, entry).id
+                if self.edit is None:
+                    return station_logs.create_session(s, entry).id
+                return station_logs.update_session(s, self.edit.session_id, entry,
+                                                   self.edit.version).id
             except ValidationError as exc:
                 # A problem line the ledger refuses: say it belongs to 反映的问题.
                 if set(exc.problems) & {"category", "description"}:

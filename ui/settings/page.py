@@ -1,20 +1,31 @@
-"""设置: the town's settings form and the backups of this database."""
+"""设置: the town's settings form (with the visit targets and the problem categories) and the
+backups of this database.
+
+One 保存设置 saves the town's settings, the two visit targets and the category list in one
+transaction; when anything is refused nothing is saved and what the user typed stays on the
+page, with the refused field or category row pointed out.
+"""
 
 from __future__ import annotations
 
 from datetime import time
 
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from app.auth import Permission
 from app.db.backup import BackupInfo
 from app.paths import backup_dir_for
-from app.errors import DomainError
+from app.errors import DomainError, ValidationError
+from app.services import problem_categories
+from app.services.problem_categories import CategoryInput, CategoryRow
 from app.services.settings import SettingsInput, get_settings, update_settings
 from ui import backup_actions
 from ui.context import AppContext
-from ui.widgets.form import FormBody
+from ui.widgets.form import TOP_ERROR_STYLE, FormBody
 from ui.widgets.inputs import line_edit, time_edit, time_of, weekday_combo
 from ui.widgets.table import Column, RowTableModel, make_table_view, selected_row
 
@@ -43,9 +54,13 @@ class SettingsPage(QWidget):
         self.can_edit = ctx.can(Permission.EDIT_SETTINGS)
         self.can_maintain = ctx.can(Permission.MAINTAIN_DATABASE)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._settings_box())
+        boxes = QHBoxLayout()
+        boxes.addWidget(self._settings_box(), 1)
+        boxes.addWidget(self._visits_box(), 1)
+        layout.addLayout(boxes, 3)
+        layout.addLayout(self._save_row())
         backups = self._backup_box()
-        layout.addWidget(backups, 1)
+        layout.addWidget(backups, 2)
         # Roles that may not look after the database do not see its backups; roles that
         # may not change the settings see them read-only.
         backups.setVisible(self.can_maintain)
@@ -75,6 +90,47 @@ class SettingsPage(QWidget):
         self.max_size = add("max_station_team_size", "驻点团队人数上限", spin(10, 1, 30, "max_size"))
         self.max_communities = add("max_communities_per_leader", "每位领导联系村（社区）上限",
                                    spin(2, 1, 10, "max_communities"))
+        column = QVBoxLayout(group)
+        column.addWidget(self.body)
+        column.addStretch(1)
+        if not self.can_edit:
+            for widget in (self.town_name, self.district_name, self.hotline):
+                widget.setReadOnly(True)
+                widget.setClearButtonEnabled(False)
+                widget.setPlaceholderText("（未填）")
+            for widget in (self.weekday, self.start, self.end, self.max_size, self.max_communities):
+                widget.setEnabled(False)
+        return group
+
+    def _visits_box(self) -> QGroupBox:
+        group = QGroupBox("走访与问题")
+        self.visits_body = FormBody()
+        add = self.visits_body.add_field
+        self.visits_per_year = add("visits_per_household_per_year", "每户每年至少走访（次）",
+                                   spin(1, 1, 12, "visits_per_household_per_year"))
+        self.key_visits = add("key_visits_per_team_per_month", "每团队每月走访重点户（户）",
+                              spin(20, 1, 500, "key_visits_per_team_per_month"))
+        self.categories = CategoryTable(self.can_edit)
+        hint = QLabel("问题类别及默认办结时限：登记问题时不填办结时限，就按类别的天数计算"
+                      "（现场解决的当天办结）。停用的类别不再列出，已登记的问题保留原类别。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5d6d7e;")
+        self.category_error = QLabel()
+        self.category_error.setObjectName("categoryError")
+        self.category_error.setWordWrap(True)
+        self.category_error.setStyleSheet(TOP_ERROR_STYLE)
+        self.category_error.hide()
+        column = QVBoxLayout(group)
+        column.addWidget(self.visits_body)
+        column.addWidget(hint)
+        column.addWidget(self.category_error)
+        column.addWidget(self.categories, 1)
+        if not self.can_edit:
+            for widget in (self.visits_per_year, self.key_visits):
+                widget.setEnabled(False)
+        return group
+
+    def _save_row(self) -> QHBoxLayout:
         self.saved_label = QLabel()
         self.save_button = QPushButton("保存设置")
         self.save_button.setObjectName("settings_save")
@@ -84,21 +140,12 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.saved_label)
         buttons.addStretch(1)
-        column = QVBoxLayout(group)
-        column.addWidget(self.body)
-        column.addLayout(buttons)
         if not self.can_edit:
             self.save_button.hide()
             self.saved_label.setObjectName("readOnlyNote")
             self.saved_label.setText("只读：您的账户不能修改设置（由管理员或党政办修改）。")
             self.saved_label.setStyleSheet("color: #5d6d7e;")
-            for widget in (self.town_name, self.district_name, self.hotline):
-                widget.setReadOnly(True)
-                widget.setClearButtonEnabled(False)
-                widget.setPlaceholderText("（未填）")
-            for widget in (self.weekday, self.start, self.end, self.max_size, self.max_communities):
-                widget.setEnabled(False)
-        return group
+        return buttons
 
     def _backup_box(self) -> QGroupBox:
         group = QGroupBox("备份")
@@ -126,8 +173,10 @@ class SettingsPage(QWidget):
         with self.ctx.db.session() as s:
             t = get_settings(s)
             values = (t.town_name, t.district_name, t.hotline, t.station_weekday, t.station_start,
-                      t.station_end, t.max_station_team_size, t.max_communities_per_leader)
+                      t.station_end, t.max_station_team_size, t.max_communities_per_leader,
+                      t.visits_per_household_per_year, t.key_visits_per_team_per_month)
             self.version = t.version
+            categories = problem_categories.category_rows(s)
         self.town_name.setText(values[0])
         self.district_name.setText(values[1])
         self.hotline.setText(values[2])
@@ -136,27 +185,62 @@ class SettingsPage(QWidget):
         self.end.setTime(values[5])
         self.max_size.setValue(values[6])
         self.max_communities.setValue(values[7])
-        self.body.clear_errors()
+        self.visits_per_year.setValue(values[8])
+        self.key_visits.setValue(values[9])
+        self.categories.set_rows(categories)
+        self.clear_errors()
         self.reload_backups()
 
     def input(self) -> SettingsInput:
         return SettingsInput(self.town_name.text(), self.district_name.text(), self.hotline.text(),
                              self.weekday.currentData(), time_of(self.start), time_of(self.end),
-                             self.max_size.value(), self.max_communities.value())
+                             self.max_size.value(), self.max_communities.value(),
+                             self.visits_per_year.value(), self.key_visits.value())
 
     def save(self) -> None:
+        """Settings, visit targets and categories in one transaction: all saved or none."""
         if not self.can_edit:
             return
+        rows, deleted = self.categories.inputs(), self.categories.deleted_ids
         try:
             with self.ctx.db.session() as s:
-                self.version = update_settings(s, self.input(), self.version).version
+                version = update_settings(s, self.input(), self.version).version
+                problem_categories.save_categories(s, rows, deleted)
+                categories = problem_categories.category_rows(s)
         except DomainError as exc:
-            self.body.show_error(exc)
+            self.show_error(exc)
             self.saved_label.setText("")
             return
-        self.body.clear_errors()
+        self.version = version
+        self.categories.set_rows(categories)
+        self.clear_errors()
         self.saved_label.setText("设置已保存。")
         self.ctx.data_changed.emit()
+
+    def clear_errors(self) -> None:
+        self.body.clear_errors()
+        self.visits_body.clear_errors()
+        self.category_error.hide()
+        self.categories.mark_rows(())
+
+    def show_error(self, exc: DomainError) -> None:
+        """Each message beside its field; the category list's under the table, its rows marked."""
+        self.clear_errors()
+        if isinstance(exc, ValidationError) and exc.field == "categories":
+            self.category_error.setText(exc.message)
+            self.category_error.show()
+            self.categories.mark_rows(int(key[3:]) - 1 for key in exc.problems
+                                      if key.startswith("row"))
+            return
+        problems = exc.problems if isinstance(exc, ValidationError) else {}
+        mine = {k: m for k, m in problems.items() if k in self.visits_body.field_errors}
+        if mine:
+            self.visits_body.show_error(ValidationError(next(iter(mine.values())),
+                                                        problems=mine))
+        rest = {k: m for k, m in problems.items() if k not in mine}
+        if rest or not problems:
+            self.body.show_error(ValidationError(next(iter(rest.values())), problems=rest)
+                                 if rest else exc)
 
     # -- backups ---------------------------------------------------------------------------
     def reload_backups(self) -> None:
@@ -179,3 +263,183 @@ class SettingsPage(QWidget):
             return
         backup_actions.restore_backup(self, self.ctx, info.path, self.reload_backups)
 
+
+
+CATEGORY_HEADERS = ("类别名称", "默认办结时限（天）", "停用", "已登记问题")
+NAME, DAYS, RETIRED, USED = range(4)
+MARKED = QBrush(QColor("#f5b7b1"))
+RETIRED_TEXT = QBrush(QColor("#808b96"))
+
+
+class CategoryTable(QWidget):
+    """The problem categories as an editable list: name, default days, 停用, and how many
+    problems use each (a used category cannot be removed, only retired). Rows keep their
+    id and version; removed saved rows are remembered until the page saves or reloads."""
+
+    def __init__(self, editable: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editable = editable
+        self.deleted_ids: list[int] = []
+        self.table = QTableWidget(0, len(CATEGORY_HEADERS))
+        self.table.setObjectName("categoryTable")
+        self.table.setHorizontalHeaderLabels(CATEGORY_HEADERS)
+        self.table.verticalHeader().setDefaultSectionSize(26)  # row numbers: 第 N 行
+        self.table.setMinimumHeight(26 * 9 + 30)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (DAYS, RETIRED, USED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        if not editable:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.table.setColumnHidden(USED, True)  # the town's counts: for settings editors
+        self.add_button = self._button("category_add", "添加", self.add_row)
+        self.remove_button = self._button("category_remove", "删除", self.remove_row)
+        self.up_button = self._button("category_up", "上移", lambda: self.move(-1))
+        self.down_button = self._button("category_down", "下移", lambda: self.move(1))
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        column.addLayout(buttons)
+        column.addWidget(self.table, 1)
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(button)
+            if not editable:
+                button.hide()
+        buttons.addStretch(1)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # -- rows ------------------------------------------------------------------------------
+    def set_rows(self, rows: list[CategoryRow]) -> None:
+        self.deleted_ids = []
+        self._fill([(r.id, r.version, r.problems, r.name, r.deadline_days, not r.active)
+                    for r in rows])
+
+    def _fill(self, states: list[tuple], current: int = -1) -> None:  # type: ignore[type-arg]
+        self.table.setRowCount(0)
+        for state in states:
+            self._append(*state)
+        if 0 <= current < self.table.rowCount():
+            self.table.selectRow(current)
+        self._update_buttons()
+
+    def _append(self, id_: int | None, version: int | None, used: int, name: str, days: int,
+                retired: bool) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        name_item = QTableWidgetItem(name)
+        name_item.setData(Qt.ItemDataRole.UserRole, (id_, version, used))
+        if retired:
+            name_item.setForeground(RETIRED_TEXT)
+            name_item.setToolTip("已停用：登记问题时不再列出，已登记的问题保留这个类别。")
+        self.table.setItem(row, NAME, name_item)
+        box = QSpinBox()
+        box.setRange(1, 365)
+        box.setValue(days)
+        box.setSuffix(" 天")
+        box.setEnabled(self.editable)
+        box.setFrame(False)
+        self.table.setCellWidget(row, DAYS, box)
+        retired_item = QTableWidgetItem("")
+        retired_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | (
+            Qt.ItemFlag.ItemIsUserCheckable if self.editable else Qt.ItemFlag.NoItemFlags))
+        retired_item.setCheckState(Qt.CheckState.Checked if retired else Qt.CheckState.Unchecked)
+        self.table.setItem(row, RETIRED, retired_item)
+        used_item = QTableWidgetItem(f"{used} 个" if id_ is not None else "（新增）")
+        used_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        used_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setItem(row, USED, used_item)
+        return row
+
+    def _state(self, row: int) -> tuple:  # type: ignore[type-arg]
+        id_, version, used = self.table.item(row, NAME).data(Qt.ItemDataRole.UserRole)
+        return (id_, version, used, self.table.item(row, NAME).text(), self.days(row).value(),
+                self.table.item(row, RETIRED).checkState() == Qt.CheckState.Checked)
+
+    def days(self, row: int) -> QSpinBox:
+        return self.table.cellWidget(row, DAYS)  # type: ignore[return-value]
+
+    def inputs(self) -> list[CategoryInput]:
+        """The rows as typed, in the order shown (an open name editor is committed first)."""
+        self._commit_editor()
+        out = []
+        for row in range(self.table.rowCount()):
+            id_, version, _used, name, days, retired = self._state(row)
+            out.append(CategoryInput(name=name, deadline_days=days, active=not retired, id=id_,
+                                     version=version))
+        return out
+
+    def _commit_editor(self) -> None:
+        """A name still being typed counts: commit the open editor before reading or moving."""
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if editor is not None:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def mark_rows(self, rows) -> None:  # type: ignore[no-untyped-def]
+        marked = set(rows)
+        for row in range(self.table.rowCount()):
+            self.table.item(row, NAME).setBackground(MARKED if row in marked else QBrush())
+        if marked:
+            first = min(marked)
+            if first < self.table.rowCount():
+                self.table.selectRow(first)
+                self.table.scrollToItem(self.table.item(first, NAME))
+
+    # -- buttons ---------------------------------------------------------------------------
+    def selected(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        used = self._state(row)[2] if row >= 0 else 0
+        self.remove_button.setEnabled(row >= 0 and not used)
+        self.remove_button.setToolTip("已有问题使用的类别不能删除，可以勾选“停用”。" if used else "")
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < self.table.rowCount() - 1)
+
+    def add_row(self) -> None:
+        self._commit_editor()
+        row = self._append(None, None, 0, "", 15, False)
+        self.table.selectRow(row)
+        self.table.setCurrentCell(row, NAME)
+        self.table.editItem(self.table.item(row, NAME))
+        self._update_buttons()
+
+    def remove_row(self) -> None:
+        row = self.selected()
+        if row < 0:
+            return
+        self._commit_editor()
+        id_, _version, used, *_ = self._state(row)
+        if used:
+            return
+        if id_ is not None:
+            self.deleted_ids.append(id_)
+        self.table.removeRow(row)
+        if self.table.rowCount():
+            self.table.selectRow(min(row, self.table.rowCount() - 1))
+        self._update_buttons()
+
+    def move(self, step: int) -> None:
+        row = self.selected()
+        target = row + step
+        if row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        self._commit_editor()
+        states = [self._state(r) for r in range(self.table.rowCount())]
+        states[row], states[target] = states[target], states[row]
+        deleted = self.deleted_ids
+        self._fill(states, target)
+        self.deleted_ids = deleted
