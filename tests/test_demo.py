@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from app import cli
 from app import demo as demo_module
 from app.db import Database, sqlite_files
 from app.demo import DemoContext, build_demo
+from app.demo.ledgers import LAST_DAY
 from app.errors import DomainError, ValidationError
-from app.models import (Community, CommunityKind, Gender, Grid, Household, HouseholdKind,
-                        HouseholdTag, MemberRole, Membership, Person)
+from app.images import check_signature
+from app.models import (ActionItem, Attendance, Attendee, Community, CommunityKind, Gender, Grid,
+                        Household, HouseholdKind, HouseholdTag, Meeting, MeetingAmendment,
+                        MeetingKind, MemberRole, Membership, Person, Problem, ProblemSource)
 from app.normalize import normalize_phone, normalize_resident_id
-from app.services import communities, households, teams
+from app.services import communities, households, meetings, teams
+from app.services.meeting_compliance import compliance
 from tests.databases import db_target, open_test_database
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -150,11 +157,160 @@ def test_database_passes_the_full_integrity_check(demo_path: Path) -> None:
     assert sqlite_files.check(demo_path, full=True) == []
 
 
+# --- meetings (issue 6) ------------------------------------------------------------------
+
+def meetings_of(s: Session, kind: MeetingKind | None = None) -> list[Meeting]:
+    query = select(Meeting).options(selectinload(Meeting.attendees), selectinload(Meeting.teams),
+                                    selectinload(Meeting.agenda), selectinload(Meeting.actions))
+    if kind is not None:
+        query = query.where(Meeting.kind == kind)
+    return list(s.scalars(query.order_by(Meeting.held_on, Meeting.id)))
+
+
+def test_a_year_of_meetings_of_every_kind(demo: Database) -> None:
+    with demo.session() as s:
+        kinds = Counter(s.scalars(select(Meeting.kind)))
+        days = s.execute(select(func.min(Meeting.held_on), func.max(Meeting.held_on))).one()
+        weekly = meetings_of(s, MeetingKind.WEEKLY)
+        monthly = meetings_of(s, MeetingKind.MONTHLY)
+        team_count = len(teams.list_teams(s))
+    # Eight teams over the 52 weeks up to the demo's last ledger day, about 6 % missing.
+    assert 0.85 * 8 * 52 < kinds[MeetingKind.WEEKLY] < 0.98 * 8 * 52
+    assert kinds[MeetingKind.MONTHLY] == 12
+    assert 2 <= kinds[MeetingKind.PARTY_COMMITTEE] <= 4 and kinds[MeetingKind.FORUM] >= 3
+    assert date(2025, 11, 1) <= days[0] < date(2025, 11, 8)
+    assert LAST_DAY - timedelta(days=7) < days[1] <= LAST_DAY
+    # Weekly meetings are the day before the station day (Tuesday), a few on the day itself.
+    weekdays = Counter(m.held_on.isoweekday() for m in weekly)
+    assert set(weekdays) == {1, 2} and 0.02 * len(weekly) < weekdays[2] < 0.1 * len(weekly)
+    assert all(len(m.teams) == 1 for m in weekly)
+    assert sum(m.agenda[0].title == "上周事项跟进" for m in weekly) > 0.95 * len(weekly)
+    assert all(m.agenda and m.host_id and m.recorder_id for m in weekly if m.final)
+    # Every team at the monthly meeting, leaders and town liaisons expected; one month without
+    # a team or two.
+    sizes = [len(m.teams) for m in monthly]
+    assert sorted(sizes)[1:] == [team_count] * 11 and team_count - 2 <= min(sizes) < team_count
+    for meeting in monthly:
+        posts = Counter(a.post for a in meeting.attendees if a.expected)
+        assert posts["组长"] >= len(meeting.teams) - 1 and posts["专职联络员"] >= len(meeting.teams)
+
+
+def test_missing_weeks_and_months_show_in_compliance(demo: Database) -> None:
+    with demo.session() as s:
+        # The week of the demo's last day (ISO week 44) ends on Sunday 1 November.
+        rows = compliance(s, 2026, today=date(2026, 11, 2))
+    due = sum(1 for r in rows for w in r.weeks if w.due)
+    missed = sum(r.weeks_missed for r in rows)
+    assert len(rows) == 8 and due == 8 * 44
+    assert 0.02 * due < missed < 0.12 * due
+    assert sum(1 for r in rows if r.weeks_missed) >= 4
+    assert 1 <= sum(r.months_missed for r in rows) <= 2
+    assert all(m.held for r in rows for m in r.months[:10] if not m.missed)
+
+
+def test_only_the_last_weeks_minutes_are_drafts(demo: Database) -> None:
+    with demo.session() as s:
+        meetings = meetings_of(s)
+    drafts = [m for m in meetings if not m.final]
+    assert drafts and len(drafts) < 0.1 * len(meetings)
+    assert all(m.held_on > LAST_DAY - timedelta(days=21) for m in drafts)
+    assert all(m.held_on <= m.finalised_at.date() <= LAST_DAY and m.finalised_by_name
+               for m in meetings if m.final)
+
+
+def test_finalised_meetings_have_every_expected_attendee_signed_in(demo: Database) -> None:
+    with demo.session() as s:
+        final = [m for m in meetings_of(s) if m.final]
+        statuses = Counter()
+        for meeting in final:
+            for a in meeting.attendees:
+                if a.expected:
+                    assert a.status is not None, f"{meeting.title}：{a.name} 未签到"
+                statuses[a.status] += 1
+                if a.status == Attendance.LATE:
+                    assert a.arrived_at is not None and a.arrived_at > meeting.start_time
+                else:
+                    assert a.arrived_at is None
+                assert bool(a.leave_reason) == (a.status == Attendance.LEAVE)
+                if a.status in (Attendance.LEAVE, Attendance.ABSENT):
+                    assert a.signature_png is None
+            figures = meetings.figures(meeting.attendees)
+            assert figures.not_signed == 0 and figures.expected == sum(
+                1 for a in meeting.attendees if a.expected)
+    total = sum(statuses.values())
+    assert statuses[Attendance.PRESENT] > 0.8 * total
+    assert statuses[Attendance.LATE] and statuses[Attendance.LEAVE] and statuses[Attendance.ABSENT]
+    assert statuses[Attendance.ABSENT] < statuses[Attendance.LEAVE]
+
+
+def test_signatures_are_a_few_small_pngs_reused(demo: Database) -> None:
+    with demo.session() as s:
+        came = s.execute(select(Attendee.signature_png).join(Meeting).where(
+            Meeting.finalised_at.is_not(None),
+            Attendee.status.in_([Attendance.PRESENT, Attendance.LATE]))).scalars().all()
+    signed = [png for png in came if png is not None]
+    assert 0.8 * len(came) < len(signed) < len(came)
+    distinct = set(signed)
+    assert 10 <= len(distinct) <= 30
+    for png in distinct:
+        assert len(png) < 4000
+        with Image.open(io.BytesIO(png)) as picture:
+            assert picture.format == "PNG"
+            rgba = picture.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        assert alpha.getextrema() == (0, 255)              # transparent, with ink on it
+        assert check_signature(png) == png                 # what the sign-in would store
+
+
+def test_action_items_are_problems_in_the_ledger(demo: Database) -> None:
+    with demo.session() as s:
+        actions = list(s.scalars(select(ActionItem).options(
+            selectinload(ActionItem.problem), selectinload(ActionItem.meeting))))
+        raised = s.scalar(select(func.count()).select_from(Problem)
+                          .where(Problem.source == ProblemSource.MEETING))
+        numbers = s.scalars(select(Problem.number)).all()
+        for action in actions:
+            problem = action.problem
+            assert problem.description == action.text and problem.deadline == action.deadline
+            assert problem.leader_id == action.owner_id
+            assert problem.reported_on == action.meeting.held_on
+            assert problem.source == ProblemSource.MEETING and action.created_problem
+            assert action.deadline >= action.meeting.held_on
+            assert problem.steps and problem.steps[-1].to_status == problem.status
+        kinds = Counter(a.meeting.kind for a in actions)
+    assert len(actions) == raised and len(actions) > 100
+    assert kinds[MeetingKind.WEEKLY] and kinds[MeetingKind.MONTHLY] == 12 and kinds[MeetingKind.FORUM]
+    assert len(numbers) == len(set(numbers))
+
+
+def test_a_few_finalised_meetings_were_amended_and_stay_locked(demo: Database) -> None:
+    with demo.session() as s:
+        amendments = list(s.scalars(select(MeetingAmendment)))
+        assert 2 <= len(amendments) <= 3
+        for amendment in amendments:
+            meeting = meetings.get_meeting(s, amendment.meeting_id)
+            assert meeting.final and amendment.at >= meeting.finalised_at
+            assert amendment.reason and amendment.before != amendment.after
+            if amendment.what == "会议决定":
+                assert meeting.decisions == amendment.after
+                assert meetings.original_text(meeting, "会议决定", meeting.decisions) \
+                    == amendment.before
+        assert {a.what.split(" ")[-1] for a in amendments} >= {"会议决定", "签到"}
+        meeting_id = amendments[0].meeting_id
+    # Rows written in bulk are locked like any others: a silent rewrite is refused.
+    with pytest.raises(DomainError, match="已定稿"):
+        with demo.session() as s:
+            meetings.get_meeting(s, meeting_id).decisions = "悄悄改写"
+            s.flush()
+
+
 def names_and_addresses(path: Path) -> list[tuple[str, str]]:
     with open_test_database(path) as db, db.session() as s:
         rows = s.execute(select(Household.address, Household.head_name).order_by(Household.id))
         people = s.execute(select(Person.name, Person.mobile).order_by(Person.id))
-        return [tuple(r) for r in rows] + [tuple(p) for p in people]
+        held = s.execute(select(Meeting.title, Attendee.name, Attendee.status).join(Attendee)
+                         .order_by(Attendee.id))
+        return [tuple(r) for r in rows] + [tuple(p) for p in people] + [tuple(m) for m in held]
 
 
 def test_same_seed_builds_the_same_town(demo_path: Path, tmp_path: Path) -> None:

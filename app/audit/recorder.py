@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,12 +48,15 @@ ENTITY_LABELS = {
     "problem": "问题台账", "problem_step": "问题办理环节",
     "visit": "走访记录", "visit_visitor": "走访人", "visit_problem": "走访反映的问题",
     "problem_category": "问题类别",
+    "meeting": "会议", "meeting_team": "会议团队", "meeting_agenda_item": "会议议题",
+    "meeting_attendee": "会议签到", "meeting_action_item": "会议交办事项",
+    "meeting_sign_in_scan": "签到表扫描件", "meeting_amendment": "会议记录更正",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",
     "print": "打印", "unmask": "查看身份证号", "login": "登录", "login_failed": "登录失败",
     "password": "修改密码", "import": "导入", "restore": "恢复", "backup": "备份",
-    "reopen": "重新办理",
+    "reopen": "重新办理", "finalise": "定稿", "amend": "更正",
 }
 
 
@@ -218,5 +222,8 @@ def _plain(key: str, value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # Signatures and scans: their digest, not their bytes (the chain stays small).
+        return f"（图像 {len(value):,} 字节，SHA-256 {hashlib.sha256(value).hexdigest()[:16]}…）"
     return value
 

@@ -21,6 +21,7 @@ class Permission(enum.StrEnum):
     PRINT_CARDS = "cards.print"
     KEEP_RECORDS = "records.keep"          # station logs, problems, visits, meetings
     VIEW_RECORDS = "records.view"
+    KEEP_TOWN_MEETINGS = "meetings.town"   # monthly, party-committee and joint meetings
     RUN_SPOT_CHECKS = "checks.run"
     PUBLISH_BULLETIN = "bulletin.publish"
 
@@ -43,6 +44,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.PRINT_CARDS: "打印联系卡和公示牌",
     Permission.KEEP_RECORDS: "记录日志、台账、走访和会议",
     Permission.VIEW_RECORDS: "查看日志、台账、走访和会议",
+    Permission.KEEP_TOWN_MEETINGS: "记录镇级会议（月度汇报会、党委会、联席会议）",
     Permission.RUN_SPOT_CHECKS: "开展抽查督查",
     Permission.PUBLISH_BULLETIN: "发布通报",
 }
@@ -52,9 +54,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.CLERK: frozenset({P.VIEW_DIRECTORY, P.EDIT_DIRECTORY, P.IMPORT_ROSTER, P.EXPORT_ROSTER,
                            P.VIEW_SENSITIVE, P.UNMASK_ID, P.EDIT_SETTINGS, P.PRINT_CARDS,
-                           P.VIEW_RECORDS, P.MAINTAIN_DATABASE}),
+                           P.VIEW_RECORDS, P.MAINTAIN_DATABASE, P.KEEP_TOWN_MEETINGS}),
     Role.ORG_OFFICE: frozenset({P.VIEW_DIRECTORY, P.EXPORT_ROSTER, P.VIEW_RECORDS, P.VIEW_AUDIT,
-                                P.RUN_SPOT_CHECKS, P.PUBLISH_BULLETIN}),
+                                P.RUN_SPOT_CHECKS, P.PUBLISH_BULLETIN, P.KEEP_TOWN_MEETINGS}),
     # Team-scoped roles: only for the teams assigned to the account.
     # A liaison exports (prints) the roster of their own teams' communities (export is scoped).
     Role.LIAISON: frozenset({P.VIEW_DIRECTORY, P.VIEW_SENSITIVE, P.EXPORT_ROSTER, P.KEEP_RECORDS,

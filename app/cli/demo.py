@@ -14,7 +14,9 @@ LABELS = (("communities", "村（社区）", "个"), ("grids", "网格", "个"),
           ("accounts", "演示账户（密码均为 demo）", "个"),
           ("card_prints", "联系卡打印记录", "条"), ("card_deliveries", "联系卡发放记录", "条"),
           ("station_sessions", "驻点日志", "条"), ("receptions", "接待登记", "条"),
-          ("problems", "问题台账", "条"), ("visits", "走访记录", "条"))
+          ("problems", "问题台账", "条"), ("visits", "走访记录", "条"),
+          ("meetings", "会议", "次"), ("meeting_attendees", "签到记录", "条"),
+          ("meeting_actions", "会议交办事项", "条"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -23,6 +23,7 @@ from app.demo.context import SPECS, DemoContext, DemoSpec
 from app.demo.history import build_history
 from app.demo.households import build_households
 from app.demo.ledgers import build_ledgers
+from app.demo.meetings import build_meetings
 from app.demo.teams import build_teams
 from app.demo.town import build_communities, build_settings
 from app.demo.visits import build_visits
@@ -42,6 +43,7 @@ STEPS: list[tuple[str, Step]] = [
     ("cards", build_cards),
     ("ledgers", build_ledgers),
     ("visits", build_visits),
+    ("meetings", build_meetings),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]

@@ -4,11 +4,13 @@ from app.models.audit import AuditEntry, AuditHead
 from app.models.base import Base
 from app.models.cards import CardDelivery, CardDesign, CardPrint
 from app.models.community import Community, Grid
-from app.models.enums import (CommunityKind, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
-                              MemberRole, PersonCategory, ProblemSource, ProblemStatus, Role,
+from app.models.enums import (Attendance, CommunityKind, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
+                              MeetingKind, MemberRole, PersonCategory, ProblemSource, ProblemStatus, Role,
                               Satisfaction, SessionKind)
 from app.models.household import BUILTIN_KEY_GROUPS, Household, HouseholdTag, KeyGroup
 from app.models.ledgers import Problem, ProblemStep, Reception, StationSession
+from app.models.meetings import (ActionItem, AgendaItem, Attendee, Meeting, MeetingAmendment,
+                                 SignInScan, meeting_team)
 from app.models.meta import DataRevision
 from app.models.person import Person
 from app.models.problem_categories import ProblemCategory
@@ -26,4 +28,6 @@ __all__ = [
     "FeedbackMethod", "HandlingLevel", "Problem", "ProblemSource", "ProblemStatus", "ProblemStep",
     "ProblemCategory", "Reception", "Satisfaction", "SessionKind", "StationSession",
     "Visit", "visit_problem", "visit_visitor",
+    "ActionItem", "AgendaItem", "Attendance", "Attendee", "Meeting", "MeetingAmendment",
+    "MeetingKind", "SignInScan", "meeting_team",
 ]

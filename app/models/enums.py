@@ -136,6 +136,31 @@ class Satisfaction(Labeled):
     UNSATISFIED = "unsatisfied"
 
 
+class MeetingKind(Labeled):
+    """Kinds of meeting (会议). Values are prefixed where another enum already uses the word."""
+
+    WEEKLY = "weekly_meeting"
+    MONTHLY = "monthly_meeting"
+    PARTY_COMMITTEE = "committee_meeting"
+    JOINT = "joint_meeting"
+    FORUM = "meeting_forum"
+    HEARING = "meeting_hearing"
+
+    @property
+    def town_level(self) -> bool:
+        """Kept by the town's offices, not by one team's liaison."""
+        return self in (MeetingKind.MONTHLY, MeetingKind.PARTY_COMMITTEE, MeetingKind.JOINT)
+
+
+class Attendance(Labeled):
+    """How an attendee came (签到). No value yet means not signed in."""
+
+    PRESENT = "attended"
+    LATE = "late"
+    LEAVE = "on_leave"
+    ABSENT = "absent"
+
+
 LABELS: dict[enum.Enum, str] = {
     CommunityKind.VILLAGE: "村",
     CommunityKind.COMMUNITY: "社区",
@@ -193,6 +218,16 @@ LABELS: dict[enum.Enum, str] = {
     Satisfaction.SATISFIED: "满意",
     Satisfaction.FAIRLY: "基本满意",
     Satisfaction.UNSATISFIED: "不满意",
+    MeetingKind.WEEKLY: "周会",
+    MeetingKind.MONTHLY: "月度直联工作汇报会",
+    MeetingKind.PARTY_COMMITTEE: "党委会专题会议",
+    MeetingKind.JOINT: "联席会议",
+    MeetingKind.FORUM: "座谈会",
+    MeetingKind.HEARING: "听证会",
+    Attendance.PRESENT: "出席",
+    Attendance.LATE: "迟到",
+    Attendance.LEAVE: "请假",
+    Attendance.ABSENT: "缺席",
 }
 
 # Words towns use in their own sheets for the same things.
@@ -224,6 +259,10 @@ ALIASES: dict[enum.Enum, tuple[str, ...]] = {
     HandlingLevel.PARTY_COMMITTEE: ("党委会", "提交党委会"),
     ProblemStatus.CLOSED: ("销案",),
     FeedbackMethod.ONLINE: ("网络", "网上"),
+    MeetingKind.WEEKLY: ("碰头会", "团队周会"),
+    MeetingKind.MONTHLY: ("月度会议", "直联工作汇报会", "月度汇报会"),
+    MeetingKind.PARTY_COMMITTEE: ("党委会", "专题会议"),
+    Attendance.PRESENT: ("到会", "已到"),
 }
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -1,0 +1,1 @@
+"""会议与签到: meetings, sign-in, minutes, compliance."""
