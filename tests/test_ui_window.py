@@ -27,8 +27,8 @@ def test_navigation_shows_each_area(qtbot, window: MainWindow) -> None:
         if area in PLANS:
             items = [label.text() for label in shown.findChildren(QLabel, "plannedItem")]
             assert len(items) >= 3 and all(text.strip("• ") for text in items)
-    window.show_area("抽查督查")
-    assert "台账资料抽查" in window.stack.currentWidget().findChild(QLabel, "plannedItem").text()
+    window.show_area("上报与通报")
+    assert "上报清单" in window.stack.currentWidget().findChild(QLabel, "plannedItem").text()
 
 
 def test_window_survives_an_empty_database(qtbot, window: MainWindow) -> None:

@@ -40,17 +40,19 @@ def _counts(db: Database) -> dict[str, int]:
 
 AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "操作记录", "账户",
          "设置")
-PLANNED_AREAS = AREAS[4:6]
-DATA_AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "操作记录", "账户",
+PLANNED_AREAS = AREAS[5:6]
+DATA_AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "操作记录", "账户",
               "设置")  # filled by ``attach``
 # Areas only some roles see (any of these Permission values: app.auth is not imported before
 # the first paint), and where their page comes from; built when first shown.
 AREA_PERMISSIONS = {"联系卡": ("cards.print", "directory.view"), "日志与台账": ("records.view",),
                     "会议与签到": ("records.view",), "操作记录": ("audit.view",),
+                    "抽查督查": ("checks.run", "records.view"),
                     "账户": ("users.manage",)}
 LAZY_PAGES = {"联系卡": ("ui.cards.page", "CardsPage"),
               "日志与台账": ("ui.ledgers.page", "LedgersPage"),
               "会议与签到": ("ui.meetings.page", "MeetingsPage"),
+              "抽查督查": ("ui.checks.page", "ChecksPage"),
               "操作记录": ("ui.audit.page", "AuditPage"),
               "账户": ("ui.users.page", "UsersPage")}
 OPENING = "正在打开数据库…"

@@ -51,12 +51,18 @@ ENTITY_LABELS = {
     "meeting": "会议", "meeting_team": "会议团队", "meeting_agenda_item": "会议议题",
     "meeting_attendee": "会议签到", "meeting_action_item": "会议交办事项",
     "meeting_sign_in_scan": "签到表扫描件", "meeting_amendment": "会议记录更正",
+    "check_item_template": "抽查项目", "ledger_check": "台账资料抽查",
+    "ledger_check_item": "台账抽查项目", "field_patrol": "下乡情况巡查",
+    "field_patrol_community": "巡查村（社区）", "patrol_sighting": "巡查到岗情况",
+    "meeting_supervision": "会议情况督查", "finding": "督查发现问题",
+    "check_amendment": "督查记录更正",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",
     "print": "打印", "unmask": "查看身份证号", "login": "登录", "login_failed": "登录失败",
     "password": "修改密码", "import": "导入", "restore": "恢复", "backup": "备份",
     "reopen": "重新办理", "finalise": "定稿", "amend": "更正",
+    "draw": "抽签", "report": "上报",
 }
 
 

@@ -16,7 +16,9 @@ LABELS = (("communities", "村（社区）", "个"), ("grids", "网格", "个"),
           ("station_sessions", "驻点日志", "条"), ("receptions", "接待登记", "条"),
           ("problems", "问题台账", "条"), ("visits", "走访记录", "条"),
           ("meetings", "会议", "次"), ("meeting_attendees", "签到记录", "条"),
-          ("meeting_actions", "会议交办事项", "条"))
+          ("meeting_actions", "会议交办事项", "条"),
+          ("ledger_checks", "台账资料抽查", "次"), ("field_patrols", "下乡巡查", "次"),
+          ("supervisions", "会议督查", "次"), ("findings", "督查发现问题", "个"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,6 +19,7 @@ from app.auth.guard import ACTOR_KEY
 from app.db import Database
 from app.demo.accounts import build_accounts
 from app.demo.cards import build_cards
+from app.demo.checks import build_checks
 from app.demo.context import SPECS, DemoContext, DemoSpec
 from app.demo.history import build_history
 from app.demo.households import build_households
@@ -44,6 +45,7 @@ STEPS: list[tuple[str, Step]] = [
     ("ledgers", build_ledgers),
     ("visits", build_visits),
     ("meetings", build_meetings),
+    ("checks", build_checks),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]

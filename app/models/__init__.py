@@ -3,8 +3,12 @@
 from app.models.audit import AuditEntry, AuditHead
 from app.models.base import Base
 from app.models.cards import CardDelivery, CardDesign, CardPrint
+from app.models.checks import (CheckAmendment, CheckItemTemplate, FieldPatrol, Finding,
+                               LedgerCheck, LedgerCheckItem, MeetingSupervision, PatrolSighting,
+                               patrol_community)
 from app.models.community import Community, Grid
-from app.models.enums import (Attendance, CommunityKind, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
+from app.models.enums import (Attendance, CheckKind, CommunityKind, FindingSource, FindingStatus,
+                              ItemResult, Severity, Whereabouts, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
                               MeetingKind, MemberRole, PersonCategory, ProblemSource, ProblemStatus, Role,
                               Satisfaction, SessionKind)
 from app.models.household import BUILTIN_KEY_GROUPS, Household, HouseholdTag, KeyGroup
@@ -30,4 +34,7 @@ __all__ = [
     "Visit", "visit_problem", "visit_visitor",
     "ActionItem", "AgendaItem", "Attendance", "Attendee", "Meeting", "MeetingAmendment",
     "MeetingKind", "SignInScan", "meeting_team",
+    "CheckAmendment", "CheckItemTemplate", "CheckKind", "FieldPatrol", "Finding", "FindingSource",
+    "FindingStatus", "ItemResult", "LedgerCheck", "LedgerCheckItem", "MeetingSupervision",
+    "PatrolSighting", "Severity", "Whereabouts", "patrol_community",
 ]

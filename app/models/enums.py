@@ -161,6 +161,53 @@ class Attendance(Labeled):
     ABSENT = "absent"
 
 
+class CheckKind(Labeled):
+    """台账资料抽查: the month's drawn team, or one of the twice-yearly checks of every team."""
+
+    MONTHLY = "check_monthly"
+    FULL = "check_full"
+
+
+class ItemResult(Labeled):
+    PASS = "item_pass"
+    FAIL = "item_fail"
+
+
+class Whereabouts(Labeled):
+    """Where the field patrol found a cadre expected in a village."""
+
+    AT_WORK = "at_work"
+    ABSENT = "found_absent"
+    EXCUSED = "excused"
+    PERFUNCTORY = "perfunctory"
+
+    @property
+    def finding(self) -> bool:
+        """Goes into the cadre's personal file as a finding."""
+        return self in (Whereabouts.ABSENT, Whereabouts.PERFUNCTORY)
+
+
+class Severity(Labeled):
+    MINOR = "minor"
+    MAJOR = "major"
+    SERIOUS = "serious"
+
+
+class FindingSource(Labeled):
+    LEDGER_CHECK = "from_ledger_check"
+    LATE_DELIVERY = "late_delivery"
+    PATROL = "from_patrol"
+    SUPERVISION = "from_supervision"
+
+
+class FindingStatus(Labeled):
+    """整改: open → the team responds → re-checked (核查整改): passed closes it, failed reopens."""
+
+    OPEN = "finding_open"
+    RESPONDED = "finding_responded"
+    CLOSED = "finding_closed"
+
+
 LABELS: dict[enum.Enum, str] = {
     CommunityKind.VILLAGE: "村",
     CommunityKind.COMMUNITY: "社区",
@@ -228,6 +275,24 @@ LABELS: dict[enum.Enum, str] = {
     Attendance.LATE: "迟到",
     Attendance.LEAVE: "请假",
     Attendance.ABSENT: "缺席",
+    CheckKind.MONTHLY: "月度抽查",
+    CheckKind.FULL: "全面检查",
+    ItemResult.PASS: "合格",
+    ItemResult.FAIL: "不合格",
+    Whereabouts.AT_WORK: "在岗",
+    Whereabouts.ABSENT: "缺岗",
+    Whereabouts.EXCUSED: "请假或公务",
+    Whereabouts.PERFUNCTORY: "走过场",
+    Severity.MINOR: "一般",
+    Severity.MAJOR: "较重",
+    Severity.SERIOUS: "严重",
+    FindingSource.LEDGER_CHECK: "台账资料抽查",
+    FindingSource.LATE_DELIVERY: "台账逾期报送",
+    FindingSource.PATROL: "下乡情况巡查",
+    FindingSource.SUPERVISION: "会议情况督查",
+    FindingStatus.OPEN: "待整改",
+    FindingStatus.RESPONDED: "已整改待核查",
+    FindingStatus.CLOSED: "已核查销号",
 }
 
 # Words towns use in their own sheets for the same things.

@@ -32,3 +32,18 @@ class TownSettings(Base, Timestamped, Versioned):
                                                                server_default="1")
     key_visits_per_team_per_month: Mapped[int] = mapped_column(Integer, default=20,
                                                                server_default="20")
+    # Spot checks (抽查督查): the months with a full check of every team ("6,12": June and
+    # December), the days a drawn team has to hand in its ledgers, and the patrol afternoon.
+    full_check_months: Mapped[str] = mapped_column(String(40), default="6,12",
+                                                   server_default="6,12")
+    check_due_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    patrol_weekday: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    patrol_start: Mapped[time] = mapped_column(Time, default=time(14, 30),
+                                               server_default="14:30:00")
+    patrol_end: Mapped[time] = mapped_column(Time, default=time(17, 30),
+                                             server_default="17:30:00")
+
+    @property
+    def full_check_month_numbers(self) -> tuple[int, ...]:
+        return tuple(sorted({int(m) for m in self.full_check_months.split(",")
+                             if m.strip().isdigit() and 1 <= int(m) <= 12}))

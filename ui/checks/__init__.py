@@ -1,0 +1,1 @@
+"""抽查督查: ledger checks, field patrols, meeting supervision, rectification, personal files."""
