@@ -40,19 +40,23 @@ def _counts(db: Database) -> dict[str, int]:
 
 AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "操作记录", "账户",
          "设置")
-PLANNED_AREAS = AREAS[5:6]
-DATA_AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "操作记录", "账户",
-              "设置")  # filled by ``attach``
+PLANNED_AREAS: tuple[str, ...] = ()  # areas a later release builds (ui.placeholders); none now
+DATA_AREAS = ("团队与人员", "联系卡", "日志与台账", "会议与签到", "抽查督查", "上报与通报", "操作记录",
+              "账户", "设置")  # filled by ``attach``
+# The home dashboard (ui.dashboard) sits at the top of the first area's page, above its title:
+# it is the first thing seen after signing in, and the team list stays on screen below it.
 # Areas only some roles see (any of these Permission values: app.auth is not imported before
 # the first paint), and where their page comes from; built when first shown.
 AREA_PERMISSIONS = {"联系卡": ("cards.print", "directory.view"), "日志与台账": ("records.view",),
                     "会议与签到": ("records.view",), "操作记录": ("audit.view",),
                     "抽查督查": ("checks.run", "records.view"),
+                    "上报与通报": ("records.view",),
                     "账户": ("users.manage",)}
 LAZY_PAGES = {"联系卡": ("ui.cards.page", "CardsPage"),
               "日志与台账": ("ui.ledgers.page", "LedgersPage"),
               "会议与签到": ("ui.meetings.page", "MeetingsPage"),
               "抽查督查": ("ui.checks.page", "ChecksPage"),
+              "上报与通报": ("ui.submissions.page", "SubmissionsPage"),
               "操作记录": ("ui.audit.page", "AuditPage"),
               "账户": ("ui.users.page", "UsersPage")}
 OPENING = "正在打开数据库…"
@@ -115,6 +119,7 @@ class MainWindow(QMainWindow):
         ctx = self._context()
         self.directory: DirectoryPage = DirectoryPage(ctx)
         self._place(AREAS[0], self.directory)
+        self._place_dashboard()
         if first:
             after_next_paint(self.directory.teams.table.viewport(), self.data_shown.emit)
         if settings_after_paint:
@@ -123,6 +128,26 @@ class MainWindow(QMainWindow):
             self._attach_settings()
         self._show_allowed()
         self._show_user()
+
+    def _place_dashboard(self) -> None:
+        """The home dashboard for who is signed in, above the first area's title (removed on
+        signing out). Its deadlines are said in the status bar too, once read."""
+        from ui.dashboard.page import DashboardPage
+
+        self._remove_dashboard()
+        if not self._can("records.view"):
+            return
+        self.dashboard: DashboardPage | None = DashboardPage(self._context())
+        self.dashboard.notice.connect(lambda text: self.statusBar().showMessage(text, 30000))
+        self._frames[AREAS[0]].insertWidget(0, self.dashboard)
+
+    def _remove_dashboard(self) -> None:
+        old = getattr(self, "dashboard", None)
+        if old is not None:
+            self._frames[AREAS[0]].removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self.dashboard = None
 
     def _attach_settings(self) -> None:
         from ui.settings.page import SettingsPage
@@ -387,6 +412,7 @@ class MainWindow(QMainWindow):
         """Nobody is signed in: no page shows data until someone signs in again."""
         ctx = self._context()
         ctx.db.act_as(None)
+        self._remove_dashboard()
         for area in DATA_AREAS:
             self._place(area, _opening(SIGNED_OUT))
         self._built.clear()

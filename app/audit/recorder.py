@@ -56,13 +56,17 @@ ENTITY_LABELS = {
     "field_patrol_community": "巡查村（社区）", "patrol_sighting": "巡查到岗情况",
     "meeting_supervision": "会议情况督查", "finding": "督查发现问题",
     "check_amendment": "督查记录更正",
+    "funding_project": "专项经费项目", "funding_disbursement": "经费拨付",
+    "funding_progress": "项目进度", "funding_year": "年度专项经费",
+    "stored_file": "存档文件", "notice_photo": "公开栏相片", "written_report": "书面汇报",
+    "submission_package": "上报材料包", "submission": "上报登记",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",
     "print": "打印", "unmask": "查看身份证号", "login": "登录", "login_failed": "登录失败",
     "password": "修改密码", "import": "导入", "restore": "恢复", "backup": "备份",
     "reopen": "重新办理", "finalise": "定稿", "amend": "更正",
-    "draw": "抽签", "report": "上报",
+    "draw": "抽签", "report": "上报", "receive": "接收上报", "decide": "党委会决定",
 }
 
 

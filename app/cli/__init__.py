@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from app.db import Database
 
 COMMAND_MODULES = ("app.cli.demo", "app.cli.users", "app.cli.roster", "app.cli.maintenance",
-                   "app.cli.cards", "app.cli.ledgers", "app.cli.meetings",
-                   "app.cli.checks")
+                   "app.cli.cards", "app.cli.ledgers", "app.cli.meetings", "app.cli.checks",
+                   "app.cli.submissions")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,7 +18,12 @@ LABELS = (("communities", "村（社区）", "个"), ("grids", "网格", "个"),
           ("meetings", "会议", "次"), ("meeting_attendees", "签到记录", "条"),
           ("meeting_actions", "会议交办事项", "条"),
           ("ledger_checks", "台账资料抽查", "次"), ("field_patrols", "下乡巡查", "次"),
-          ("supervisions", "会议督查", "次"), ("findings", "督查发现问题", "个"))
+          ("supervisions", "会议督查", "次"), ("findings", "督查发现问题", "个"),
+          ("funding_projects", "专项经费项目", "个"), ("disbursements", "经费拨付", "笔"),
+          ("notice_photos", "公开栏相片", "张"), ("photo_files", "其中不同的图片", "张"),
+          ("written_reports", "书面汇报", "份"), ("submissions", "上报记录", "项"),
+          ("submissions_late", "其中逾期", "项"), ("submissions_missing", "缺报", "项"),
+          ("submission_packages", "上报材料包", "个"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -25,6 +25,7 @@ from app.demo.history import build_history
 from app.demo.households import build_households
 from app.demo.ledgers import build_ledgers
 from app.demo.meetings import build_meetings
+from app.demo.submissions import build_submissions
 from app.demo.teams import build_teams
 from app.demo.town import build_communities, build_settings
 from app.demo.visits import build_visits
@@ -46,6 +47,7 @@ STEPS: list[tuple[str, Step]] = [
     ("visits", build_visits),
     ("meetings", build_meetings),
     ("checks", build_checks),
+    ("submissions", build_submissions),
 ]
 
 __all__ = ["DEFAULT_SEED", "SPECS", "STEPS", "DemoContext", "DemoSpec", "build_demo"]

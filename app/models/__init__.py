@@ -8,9 +8,11 @@ from app.models.checks import (CheckAmendment, CheckItemTemplate, FieldPatrol, F
                                patrol_community)
 from app.models.community import Community, Grid
 from app.models.enums import (Attendance, CheckKind, CommunityKind, FindingSource, FindingStatus,
-                              ItemResult, Severity, Whereabouts, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
+                              ItemResult, PhotoKind, ProjectStatus, Severity, SubmissionKind,
+                              Urgency, Whereabouts, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
                               MeetingKind, MemberRole, PersonCategory, ProblemSource, ProblemStatus, Role,
                               Satisfaction, SessionKind)
+from app.models.funding import Disbursement, FundingProject, FundingYear, ProjectProgress
 from app.models.household import BUILTIN_KEY_GROUPS, Household, HouseholdTag, KeyGroup
 from app.models.ledgers import Problem, ProblemStep, Reception, StationSession
 from app.models.meetings import (ActionItem, AgendaItem, Attendee, Meeting, MeetingAmendment,
@@ -18,6 +20,8 @@ from app.models.meetings import (ActionItem, AgendaItem, Attendee, Meeting, Meet
 from app.models.meta import DataRevision
 from app.models.person import Person
 from app.models.problem_categories import ProblemCategory
+from app.models.submissions import (NoticePhoto, StoredFile, Submission, SubmissionPackage,
+                                    WrittenReport)
 from app.models.team import Membership, Team, TeamCommunity
 from app.models.town import TownSettings
 from app.models.user import User, UserRole, UserTeam
@@ -37,4 +41,7 @@ __all__ = [
     "CheckAmendment", "CheckItemTemplate", "CheckKind", "FieldPatrol", "Finding", "FindingSource",
     "FindingStatus", "ItemResult", "LedgerCheck", "LedgerCheckItem", "MeetingSupervision",
     "PatrolSighting", "Severity", "Whereabouts", "patrol_community",
+    "Disbursement", "FundingProject", "FundingYear", "NoticePhoto", "PhotoKind", "ProjectProgress",
+    "ProjectStatus", "StoredFile", "Submission", "SubmissionKind", "SubmissionPackage",
+    "Urgency", "WrittenReport",
 ]

@@ -208,6 +208,36 @@ class FindingStatus(Labeled):
     CLOSED = "finding_closed"
 
 
+class Urgency(Labeled):
+    """How urgent a funding project is: the first key of the approval queue."""
+
+    HIGH = "urgency_high"
+    MEDIUM = "urgency_medium"
+    NORMAL = "urgency_normal"
+
+
+class ProjectStatus(Labeled):
+    APPLIED = "project_applied"
+    APPROVED = "project_approved"
+    REFUSED = "project_refused"
+    COMPLETED = "project_completed"
+
+
+class SubmissionKind(Labeled):
+    """What a team owes the organization office each month."""
+
+    PHOTOS = "sub_photos"
+    FORM1 = "sub_form1"
+    FORM2 = "sub_form2"
+    REGISTER = "sub_register"
+    REPORT = "sub_report"
+
+
+class PhotoKind(Labeled):
+    FAR = "photo_far"
+    NEAR = "photo_near"
+
+
 LABELS: dict[enum.Enum, str] = {
     CommunityKind.VILLAGE: "村",
     CommunityKind.COMMUNITY: "社区",
@@ -293,6 +323,20 @@ LABELS: dict[enum.Enum, str] = {
     FindingStatus.OPEN: "待整改",
     FindingStatus.RESPONDED: "已整改待核查",
     FindingStatus.CLOSED: "已核查销号",
+    Urgency.HIGH: "特别紧急",
+    Urgency.MEDIUM: "紧急",
+    Urgency.NORMAL: "一般",
+    ProjectStatus.APPLIED: "已申请",
+    ProjectStatus.APPROVED: "已批准",
+    ProjectStatus.REFUSED: "未批准",
+    ProjectStatus.COMPLETED: "已完工",
+    SubmissionKind.PHOTOS: "公开栏相片",
+    SubmissionKind.FORM1: "需提请党委会研究解决问题表（附件1）",
+    SubmissionKind.FORM2: "专项经费补贴项目进度登记表（附件2）",
+    SubmissionKind.REGISTER: "重点走访登记册进度",
+    SubmissionKind.REPORT: "直联工作书面汇报",
+    PhotoKind.FAR: "远景",
+    PhotoKind.NEAR: "近景",
 }
 
 # Words towns use in their own sheets for the same things.

@@ -184,6 +184,9 @@ class Problem(Base, Timestamped, Versioned):
     budget: Mapped[Decimal | None] = mapped_column(Money, nullable=True)    # 预算金额（元）
     subsidy: Mapped[Decimal | None] = mapped_column(Money, nullable=True)   # 申请补贴金额（元）
     expected_completion: Mapped[date | None] = mapped_column(Date, nullable=True)  # 预计完工时间
+    # The party committee's decision on a problem raised to it (flows back from the meeting).
+    committee_decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    committee_decision: Mapped[str] = mapped_column(Text, default="", server_default="")
     # 反馈
     feedback_method: Mapped[FeedbackMethod | None] = mapped_column(enum_column(FeedbackMethod),
                                                                    nullable=True)

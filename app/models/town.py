@@ -43,6 +43,13 @@ class TownSettings(Base, Timestamped, Versioned):
     patrol_end: Mapped[time] = mapped_column(Time, default=time(17, 30),
                                              server_default="17:30:00")
 
+    # Upward submission (上报): photos by the 3rd, the forms, the register progress and the
+    # written report by the 30th (a shorter month's last day counts as its 30th); "due soon"
+    # this many days ahead.
+    photos_due_day: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    forms_due_day: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    due_soon_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+
     @property
     def full_check_month_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m) for m in self.full_check_months.split(",")

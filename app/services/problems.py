@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.auth import Permission, actor_of, community_scope, require_community
+from app.auth import Permission, actor_of, community_scope, require, require_community
 from app.errors import DomainError, NotFoundError, ValidationError
 from app.models import (Community, FeedbackMethod, HandlingLevel, Household, Person, Problem,
                         ProblemSource, ProblemStatus, ProblemStep, Satisfaction, TeamCommunity)
@@ -314,6 +314,26 @@ def _step(session: Session, before: ProblemStatus | None, after: ProblemStatus, 
     actor = actor_of(session)
     return ProblemStep(from_status=before, to_status=after, on_date=on, by_user=actor.user_id,
                        by_name=actor.display_name[:60], note=note[:500])
+
+
+def record_committee_decision(session: Session, problem_id: int, on: date, decision: str
+                              ) -> Problem:
+    """The party committee's decision on a problem raised to it (附件1), written back into the
+    ledger: the decision on the problem and a dated, signed step in its history."""
+    require(session, Permission.KEEP_TOWN_MEETINGS)
+    problem = _problem_for(session, problem_id, Permission.VIEW_RECORDS)
+    if problem.level != HandlingLevel.PARTY_COMMITTEE:
+        raise DomainError(f"问题 {problem.number} 不是提请党委会研究的问题。")
+    text = clean_text(decision)
+    if not text:
+        raise ValidationError("请填写党委会的意见", "committee_decision")
+    if on < problem.reported_on or on > date.today():
+        raise ValidationError("决定日期应在登记日期之后、今天之前", "committee_decided_on")
+    problem.committee_decided_on, problem.committee_decision = on, text
+    problem.steps.append(_step(session, problem.status, problem.status, on,
+                               f"党委会意见：{text}"[:500]))
+    session.flush()
+    return problem
 
 
 # --- reading -----------------------------------------------------------------------------
