@@ -8,6 +8,8 @@ source "$ROOT/scripts/bootstrap.sh" test
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 PY="$ROOT/.venv/bin/python"
+# Both cores by default (ZHILIAN_TEST_WORKERS=0 runs in one process, e.g. to debug).
+set -- -n "${ZHILIAN_TEST_WORKERS:-2}" "$@"
 if [ "${ZHILIAN_TEST_POSTGRES:-}" != 1 ]; then
     exec "$PY" -m pytest "$@"
 fi

@@ -18,7 +18,8 @@ from app.auth import Actor
 from app.db import Database, open_database
 
 TEST_URL = os.environ.get("ZHILIAN_TEST_DB_URL") or None
-TEMPLATE = "zhilian_test_template"
+# One template per pytest-xdist worker: CREATE DATABASE … TEMPLATE needs the template to itself.
+TEMPLATE = f"zhilian_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def postgres_mode() -> bool:
