@@ -63,6 +63,9 @@ def main() -> int:
     from ui.ledgers.sessions import COLUMNS as SESSION_COLUMNS
     from ui.ledgers.sessions import SessionsTab
 
+    from ui.ledgers.visits import COLUMNS as VISIT_COLUMNS
+    from ui.ledgers.visits import LATEST, visit_lines
+
     app = QApplication([])
     db = open_database(args.db).act_as(Actor.program())
     raw = sqlite3.connect(args.db)
@@ -87,7 +90,21 @@ def main() -> int:
           " r.visitor_name, r.phone, r.matter, r.handling, coalesce(p.number, '')"
           " FROM reception r JOIN team t ON t.id = r.team_id"
           " JOIN community c ON c.id = r.community_id LEFT JOIN problem p ON p.id = r.problem_id"
-          " ORDER BY r.received_on DESC, r.id DESC"]))
+          " ORDER BY r.received_on DESC, r.id DESC"]),
+        # The visit list opens on the newest month (the office's view: every team).
+        ("走访记录（最近一个月）", lambda db: visit_lines(db, LATEST), VISIT_COLUMNS,
+         lambda r: r.search,
+         ["SELECT v.id, v.version, v.visited_on, v.team_id, v.community_id, v.household_id,"
+          " h.address, h.head_name, v.notes FROM visit v JOIN household h ON h.id = v.household_id"
+          " WHERE v.visited_on >= (SELECT date(max(visited_on), 'start of month') FROM visit)",
+          "SELECT vv.visit_id, vv.person_id FROM visit_visitor vv JOIN visit v ON v.id = vv.visit_id"
+          " WHERE v.visited_on >= (SELECT date(max(visited_on), 'start of month') FROM visit)"]),
+        ("走访记录（全年）", lambda db: visit_lines(db, 2026), VISIT_COLUMNS, lambda r: r.search,
+         ["SELECT v.id, v.version, v.visited_on, v.team_id, v.community_id, v.household_id,"
+          " h.address, h.head_name, v.notes FROM visit v JOIN household h ON h.id = v.household_id"
+          " WHERE v.visited_on BETWEEN '2026-01-01' AND '2026-12-31'",
+          "SELECT vv.visit_id, vv.person_id FROM visit_visitor vv JOIN visit v ON v.id = vv.visit_id"
+          " WHERE v.visited_on BETWEEN '2026-01-01' AND '2026-12-31'"]))
     for name, load, columns, key, sqls in lists:
         def open_list(load=load, columns=columns, key=key) -> list[object]:
             rows = load(db)

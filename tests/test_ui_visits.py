@@ -291,3 +291,24 @@ def test_export_the_register_of_a_month(qtbot, db, tmp_path, monkeypatch, finish
     assert any("户主1" in row and "1 号" in row for row in register), register
     progress = [[c for c in row if c is not None] for row in book["月度进度"].values]
     assert any(row[:3] == ["石岗村驻点团队", 1, 20] for row in progress if len(row) >= 3), progress
+
+
+def test_the_list_opens_on_the_newest_month_and_reads_other_periods_on_request(
+        qtbot, db, finish_tasks) -> None:
+    """make_visit_town's nine visits run from 2025-06-01 to 2026-05-20: the list opens on May
+    2026 (one visit); 2026 holds seven, in February, March and May; 全部 all nine."""
+    make_visit_town(db)
+    page = open_tab(qtbot, db)
+    tab = page.visits
+
+    def months() -> list[str]:
+        return sorted(tab.model.row_at(i).month for i in range(tab.model.rowCount()))
+
+    assert tab.year.currentText() == "最近一个月"
+    assert months() == ["2026-05"]
+    tab.year.setCurrentIndex(tab.year.findData(2026))
+    qtbot.waitUntil(lambda: len(months()) == 7)
+    assert set(months()) == {"2026-02", "2026-03", "2026-05"}
+    tab.year.setCurrentIndex(tab.year.findData(None))
+    qtbot.waitUntil(lambda: len(months()) == 9)
+    assert months()[0] == "2025-06"

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -51,13 +52,18 @@ class Task(QRunnable):
 
 def start(work: Work, on_done: Callable[[Any], None],
           on_error: Callable[[BaseException], None],
-          on_progress: Callable[[int, int], None] | None = None) -> Task:
-    """Run ``work`` on the global pool; the callbacks run on the UI thread."""
+          on_progress: Callable[[int, int], None] | None = None,
+          owner: QObject | None = None) -> Task:
+    """Run ``work`` on the global pool; the callbacks run on the UI thread — and not at all
+    once ``owner`` (the widget they fill) has been deleted, as a window closed while its
+    worker was still reading is."""
     task = Task(work)
     _running.add(task)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _running.discard(task)
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         callback(value)
 
     task.signals.done.connect(lambda result: finish(on_done, result))

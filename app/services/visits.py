@@ -552,7 +552,16 @@ def visit_values(session: Session, start: date | None = None,
     return rows
 
 
+def latest_visit_day(session: Session) -> date | None:
+    """The day of the newest visit the actor may read (the visit list opens on its month)."""
+    teams = require(session, Permission.VIEW_RECORDS).teams_for(Permission.VIEW_RECORDS)
+    query = select(func.max(Visit.visited_on))
+    if teams is not None:
+        query = query.where(Visit.team_id.in_(teams))
+    return session.scalar(query)
+
+
 __all__ = ["Coverage", "HouseholdChoice", "NotVisitedRow", "TeamProgress", "VisitForm",
            "VisitInput", "VisitRow", "coverage", "get_visit", "household_choices",
-           "list_visits", "not_visited", "record_visit", "signed_in_person", "update_visit",
+           "latest_visit_day", "list_visits", "not_visited", "record_visit", "signed_in_person", "update_visit",
            "visit_form", "visit_values"]

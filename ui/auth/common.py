@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from ui.widgets.inputs import line_edit
+from ui.widgets.inputs import line_edit, set_clearable
 
 HEADER_STYLE = "font-size: 15pt; font-weight: bold; color: #1f3a5f;"
 NOTE_STYLE = "color: #5d6d7e;"
@@ -15,7 +15,7 @@ MESSAGE_STYLE = ("color: #922b21; background: #fdecea; border: 1px solid #f5b7b1
 def password_edit(name: str, placeholder: str = "") -> QLineEdit:
     edit = line_edit("", placeholder, name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setClearButtonEnabled(False)
+    set_clearable(edit, False)
     return edit
 
 

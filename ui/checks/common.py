@@ -20,7 +20,7 @@ from ui.context import AppContext
 from ui.ledgers.common import filter_combo, months, refill, text_box
 from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
 from ui.widgets.form import FormDialog
-from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
+from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit, set_clearable
 from ui.widgets.messages import error
 from ui.widgets.stale import ReloadsWhenShown
 from ui.widgets.table import make_table_view
@@ -55,7 +55,7 @@ def lock(widget: QWidget, locked: bool) -> None:
     """Read-only once reported: text stays readable (not greyed out), choices cannot change."""
     if isinstance(widget, QLineEdit):
         widget.setReadOnly(locked)
-        widget.setClearButtonEnabled(not locked)
+        set_clearable(widget, not locked)
         if locked:
             widget.setPlaceholderText("")
     else:
@@ -133,7 +133,7 @@ class CheckListTab(ReloadsWhenShown, QWidget):
         self._select_id = select_id if select_id is not None else (current.id if current else None)
         db, rows = self.ctx.db, self.rows
         tasks.start(lambda _p, _c: rows(db), lambda found: self._loaded(generation, found),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def _loaded(self, generation: int, rows: list[Any]) -> None:
         if generation != self._generation:

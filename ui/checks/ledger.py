@@ -282,7 +282,7 @@ class DrawDialog(FormDialog):
         db = self.ctx.db
         tasks.start(lambda _p, _c: data.candidates(db, year, month),
                     lambda found: self._show_candidates(generation, found),
-                    lambda exc: self.state.setText(f"读取候选团队失败：{_message(exc)}"))
+                    lambda exc: self.state.setText(f"读取候选团队失败：{_message(exc)}"), owner=self)
 
     def _show_candidates(self, generation: int, found: list[Candidate]) -> None:
         if generation != self._generation:

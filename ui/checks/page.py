@@ -66,7 +66,7 @@ class ChecksPage(QWidget):
     def load_teams(self) -> None:
         db = self.ctx.db
         tasks.start(lambda _p, _c: ledger_data.team_choices(db), self._teams_loaded,
-                    lambda exc: error(self, "抽查督查", f"读取驻点团队失败：{exc}"))
+                    lambda exc: error(self, "抽查督查", f"读取驻点团队失败：{exc}"), owner=self)
 
     def _teams_loaded(self, teams: list[TeamChoice]) -> None:
         self.patrols.set_teams(teams)

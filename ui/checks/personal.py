@@ -50,6 +50,7 @@ class PersonalTab(QWidget):
         self.ctx = ctx
         self.file: PersonalFile | None = None
         self.loaded_people = False
+        self._search_generation = 0
         self._generation = 0
         self.search = line_edit(placeholder="输入姓名、单位或职务查找干部…", name="personalSearch")
         self.search.returnPressed.connect(self.find_people)
@@ -111,11 +112,16 @@ class PersonalTab(QWidget):
     # -- people ----------------------------------------------------------------------------
     def find_people(self) -> None:
         self.loaded_people = True
+        self._search_generation += 1
+        generation = self._search_generation
         db, text = self.ctx.db, self.search.text()
-        tasks.start(lambda _p, _c: data.people(db, text), self._people_found,
-                    lambda exc: error(self, "个人档案", f"查找干部失败：{_message(exc)}"))
+        tasks.start(lambda _p, _c: data.people(db, text),
+                    lambda found: self._people_found(generation, found),
+                    lambda exc: error(self, "个人档案", f"查找干部失败：{_message(exc)}"), owner=self)
 
-    def _people_found(self, found: list[PersonChoice]) -> None:
+    def _people_found(self, generation: int, found: list[PersonChoice]) -> None:
+        if generation != self._search_generation:
+            return   # an earlier search answering late
         current = self.person_id()
         self.people.blockSignals(True)
         self.people.clear()
@@ -157,7 +163,7 @@ class PersonalTab(QWidget):
         db = self.ctx.db
         tasks.start(lambda _p, _c: data.personal_file(db, person_id, year),
                     lambda file: self._file_loaded(generation, file),
-                    lambda exc: self._file_failed(generation, exc))
+                    lambda exc: self._file_failed(generation, exc), owner=self)
 
     def _file_loaded(self, generation: int, file: PersonalFile) -> None:
         if generation != self._generation:

@@ -148,7 +148,7 @@ class SupervisionDialog(QDialog):
             db = ctx.db
             since = date.today() - timedelta(days=RECENT_DAYS)
             tasks.start(lambda _p, _c: data.meeting_choices(db, since), self._meetings_loaded,
-                        lambda exc: self._show_error(DomainError(f"读取会议失败：{exc}")))
+                        lambda exc: self._show_error(DomainError(f"读取会议失败：{exc}")), owner=self)
         else:
             self._fill(data.supervision_detail(ctx.db, supervision_id))
 
@@ -173,7 +173,7 @@ class SupervisionDialog(QDialog):
         db = self.ctx.db
         tasks.start(lambda _p, _c: data.meeting_facts(db, meeting_id),
                     lambda facts: self._facts_loaded(generation, facts),
-                    lambda exc: self._show_error(DomainError(f"读取会议记录失败：{exc}")))
+                    lambda exc: self._show_error(DomainError(f"读取会议记录失败：{exc}")), owner=self)
 
     def _facts_loaded(self, generation: int, facts: service.MeetingRecordFacts) -> None:
         if generation != self._facts_generation:

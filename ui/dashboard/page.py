@@ -160,7 +160,7 @@ class DashboardPage(QWidget):
             return data.dashboard(db)
 
         tasks.start(work, lambda d: self._loaded(generation, d),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:

@@ -145,7 +145,7 @@ class LedgerTab(ReloadsWhenShown, QWidget):
         generation = self._generation
         db, rows = self.ctx.db, self.rows
         tasks.start(lambda _p, _c: rows(db), lambda found: self._loaded(generation, found),
-                    self._failed)
+                    self._failed, owner=self)
 
     def _loaded(self, generation: int, rows: list[Any]) -> None:
         if generation != self._generation:

@@ -238,7 +238,7 @@ class CoverageTab(ReloadsWhenShown, QWidget):
         self.households_label.setText("正在计算…")
         tasks.start(lambda _p, _c: load_coverage(db, year, month, team_id),
                     lambda found: self._show_figures(generation, found),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def load_list(self) -> None:
         self._list_generation += 1
@@ -248,7 +248,7 @@ class CoverageTab(ReloadsWhenShown, QWidget):
         self.missing_count.setText("正在查找…")
         tasks.start(lambda _p, _c: load_not_visited(db, year, community_id, key_only),
                     lambda rows: self._show_list(generation, rows, key_only),
-                    lambda exc: self._list_failed(generation, exc))
+                    lambda exc: self._list_failed(generation, exc), owner=self)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._figure_generation:
@@ -346,7 +346,7 @@ class CoverageTab(ReloadsWhenShown, QWidget):
         self.export_button.setText("正在导出…")
         tasks.start(lambda _p, _c: export_register(db, year, month, team_id, out),
                     lambda rows: self._exported(out, year, month, rows),
-                    self._export_failed)
+                    self._export_failed, owner=self)
 
     def _export_done(self) -> None:
         self.export_button.setEnabled(True)

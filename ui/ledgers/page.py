@@ -54,7 +54,7 @@ class LedgersPage(QWidget):
     def load_teams(self) -> None:
         db = self.ctx.db
         tasks.start(lambda _p, _c: data.team_choices(db), self._teams_loaded,
-                    lambda exc: error(self, "日志与台账", f"读取驻点团队失败：{exc}"))
+                    lambda exc: error(self, "日志与台账", f"读取驻点团队失败：{exc}"), owner=self)
 
     def _teams_loaded(self, teams: list[TeamChoice]) -> None:
         for tab in (self.problems, self.sessions, self.receptions, self.visits, self.coverage):

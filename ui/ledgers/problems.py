@@ -164,7 +164,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         db = self.ctx.db
         tasks.start(lambda _p, _c: data.problem_rows(db),
                     lambda rows: self._loaded(generation, rows),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def _loaded(self, generation: int, rows: list[ProblemRow]) -> None:
         if generation != self._generation:

@@ -96,7 +96,7 @@ class SessionsTab(EditableLedgerTab):
         generation = self._gap_generation
         tasks.start(lambda _p, _c: data.gaps(db, teams, start, end),
                     lambda found: self._show_gaps(generation, found),
-                    lambda exc: self._show_gap_error(exc))
+                    lambda exc: self._show_gap_error(exc), owner=self)
 
     def _show_gaps(self, generation: int, found: list[tuple[str, date]]) -> None:
         if generation != self._gap_generation:

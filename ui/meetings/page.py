@@ -148,7 +148,7 @@ class MeetingList(ReloadsWhenShown, QWidget):
         self._generation += 1
         generation, db = self._generation, self.ctx.db
         tasks.start(lambda _p, _c: data.meeting_list(db),
-                    lambda rows: self._loaded(generation, rows), self._failed)
+                    lambda rows: self._loaded(generation, rows), self._failed, owner=self)
 
     def _loaded(self, generation: int, rows: list[ListRow]) -> None:
         if generation != self._generation:
@@ -330,7 +330,7 @@ class ComplianceTab(ReloadsWhenShown, QWidget):
         year, team_id = self.year.value(), self.team.currentData()
         tasks.start(lambda _p, _c: data.compliance(db, year, team_id, today),
                     lambda found: self._loaded(generation, found),
-                    lambda exc: self._failed(exc))
+                    lambda exc: self._failed(exc), owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText("读取失败")
@@ -433,7 +433,7 @@ class MeetingsPage(QWidget):
     def load_teams(self) -> None:
         db = self.ctx.db
         tasks.start(lambda _p, _c: ledger_data.team_choices(db), self._teams_loaded,
-                    lambda exc: error(self, "会议与签到", f"读取驻点团队失败：{exc}"))
+                    lambda exc: error(self, "会议与签到", f"读取驻点团队失败：{exc}"), owner=self)
 
     def _teams_loaded(self, teams: list[TeamChoice]) -> None:
         self.meetings.set_teams(teams)

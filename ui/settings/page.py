@@ -26,7 +26,7 @@ from app.services.settings import SettingsInput, get_settings, update_settings
 from ui import backup_actions
 from ui.context import AppContext
 from ui.widgets.form import TOP_ERROR_STYLE, FormBody
-from ui.widgets.inputs import line_edit, time_edit, time_of, weekday_combo
+from ui.widgets.inputs import line_edit, set_clearable, time_edit, time_of, weekday_combo
 from ui.widgets.table import Column, RowTableModel, make_table_view, selected_row
 
 BACKUP_COLUMNS: list[Column[BackupInfo]] = [
@@ -96,7 +96,7 @@ class SettingsPage(QWidget):
         if not self.can_edit:
             for widget in (self.town_name, self.district_name, self.hotline):
                 widget.setReadOnly(True)
-                widget.setClearButtonEnabled(False)
+                set_clearable(widget, False)
                 widget.setPlaceholderText("（未填）")
             for widget in (self.weekday, self.start, self.end, self.max_size, self.max_communities):
                 widget.setEnabled(False)

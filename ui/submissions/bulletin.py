@@ -189,7 +189,7 @@ class BulletinTab(ReloadsWhenShown, QWidget):
 
         self.state.setText(f"正在统计 {year} 年 {month} 月…")
         tasks.start(work, lambda b: self._loaded(generation, b),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def _loaded(self, generation: int, b: Bulletin) -> None:
         if generation != self._generation:
@@ -252,7 +252,7 @@ class BulletinTab(ReloadsWhenShown, QWidget):
 
         tasks.start(work, lambda path: inform(self, "导出月通报", f"已导出：{path}"),
                     lambda exc: error(self, "导出月通报", exc.message if isinstance(
-                        exc, DomainError) else f"导出失败：{exc}"))
+                        exc, DomainError) else f"导出失败：{exc}"), owner=self)
 
 
 def _this_month() -> tuple[int, int]:

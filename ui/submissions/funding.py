@@ -177,7 +177,7 @@ class FundingTab(ReloadsWhenShown, QWidget):
                 return teams, funding.project_rows(s), funding.queue(s, year)
 
         tasks.start(work, lambda found: self._loaded(generation, found),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def _loaded(self, generation: int, found: tuple[Any, ...]) -> None:
         if generation != self._generation:
@@ -295,7 +295,7 @@ class FundingTab(ReloadsWhenShown, QWidget):
 
         tasks.start(work, lambda path: inform(self, f"导出附件{form}", f"已导出：{path}"),
                     lambda exc: error(self, f"导出附件{form}", exc.message if isinstance(
-                        exc, DomainError) else f"导出失败：{exc}"))
+                        exc, DomainError) else f"导出失败：{exc}"), owner=self)
 
 
 # --- dialogs --------------------------------------------------------------------------------

@@ -331,7 +331,7 @@ class MonthlyTab(ReloadsWhenShown, QWidget):
 
         self.state.setText("正在读取…")
         tasks.start(work, lambda found: self._loaded(generation, found),
-                    lambda exc: self._failed(generation, exc))
+                    lambda exc: self._failed(generation, exc), owner=self)
 
     def _loaded(self, generation: int, found: tuple[Any, ...]) -> None:
         if generation != self._generation:
@@ -389,7 +389,7 @@ class MonthlyTab(ReloadsWhenShown, QWidget):
         year, month = self.picker.value()
         tasks.start(lambda _p, _c: data.team_month(db, team.id, team.communities, year, month),
                     lambda found: self._team_loaded(generation, found),
-                    lambda exc: self._team_failed(generation, exc))
+                    lambda exc: self._team_failed(generation, exc), owner=self)
 
     def _team_loaded(self, generation: int, found: TeamMonth) -> None:
         if generation != self._team_generation:
@@ -515,7 +515,7 @@ class MonthlyTab(ReloadsWhenShown, QWidget):
         self.busy = True
         self._update_team_buttons()
         self.photo_state.setText("正在检查并保存相片…")
-        tasks.start(work, self._photos_added, self._photos_failed)
+        tasks.start(work, self._photos_added, self._photos_failed, owner=self)
 
     def _photos_added(self, count: int) -> None:
         self.busy = False
@@ -583,7 +583,7 @@ class MonthlyTab(ReloadsWhenShown, QWidget):
         self._update_team_buttons()
         self.build_result.setStyleSheet("")
         self.build_result.setText("正在生成上报材料包…")
-        tasks.start(work, self._built, self._build_failed)
+        tasks.start(work, self._built, self._build_failed, owner=self)
 
     def _built(self, built: submission_package.BuiltPackage) -> None:
         self.busy = False
@@ -615,7 +615,7 @@ class MonthlyTab(ReloadsWhenShown, QWidget):
         self.receive_button.setEnabled(False)
         self.receipt.setStyleSheet("")
         self.receipt.setText(f"正在核对“{path.name}”…")
-        tasks.start(work, lambda r: self._received(path, r), lambda exc: self._refused(path, exc))
+        tasks.start(work, lambda r: self._received(path, r), lambda exc: self._refused(path, exc), owner=self)
 
     def _received(self, path: Path, receipt: submission_package.Receipt) -> None:
         self.receive_button.setEnabled(True)

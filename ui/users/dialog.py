@@ -20,7 +20,7 @@ from app.services import accounts
 from app.services.accounts import UserInput
 from app.services.people import search_people
 from ui.widgets.form import FormDialog
-from ui.widgets.inputs import choice_combo, combo_value, line_edit
+from ui.widgets.inputs import choice_combo, combo_value, line_edit, set_clearable
 
 NO_PERSON = "（不关联）"
 
@@ -40,7 +40,7 @@ def user_choices(session: Session) -> UserChoices:
 
 def password_edit(name: str, placeholder: str = "") -> QLineEdit:
     edit = line_edit(placeholder=placeholder, name=name)
-    edit.setClearButtonEnabled(False)
+    set_clearable(edit, False)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
 
@@ -61,7 +61,7 @@ class UserDialog(FormDialog):
             data.username, "登录用，英文字母或数字，如 zhangsan", "username"))
         if user_id is not None:
             self.username.setReadOnly(True)
-            self.username.setClearButtonEnabled(False)
+            set_clearable(self.username, False)
             self.username.setToolTip("用户名创建后不能修改（操作记录按用户名记载）")
             self.username.setStyleSheet("background: #eef1f5; color: #555;")
         self.display_name = self.add_field("display_name", "姓名",

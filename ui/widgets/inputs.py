@@ -7,18 +7,51 @@ from datetime import date, time
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTime
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QLineEdit, QTimeEdit, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QLineEdit, QStyle, QTimeEdit,
+                               QWidget)
 
 from app.models.enums import WEEKDAYS
+
+
+CLEAR_ACTION = "clearAction"
 
 
 def line_edit(text: str = "", placeholder: str = "", name: str = "") -> QLineEdit:
     edit = QLineEdit(text)
     edit.setPlaceholderText(placeholder)
-    edit.setClearButtonEnabled(True)
+    _add_clear_action(edit)
     if name:
         edit.setObjectName(name)
     return edit
+
+
+def _add_clear_action(edit: QLineEdit) -> None:
+    """A ✕ at the end that empties the field, shown while there is text to clear.
+
+    Not QLineEdit's own clear button: that one fades in and out with an animation, and a
+    dialog closed in the middle of the fade crashed Qt (QUnifiedTimer) now and then.
+    """
+    icon = edit.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton)
+    action = edit.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+    action.setObjectName(CLEAR_ACTION)
+    action.setToolTip("清除")
+    action.triggered.connect(edit.clear)
+
+    def show(text: str) -> None:
+        action.setVisible(bool(text) and not edit.isReadOnly() and edit.property("clearable")
+                          is not False)
+
+    edit.textChanged.connect(show)
+    show(edit.text())
+
+
+def set_clearable(edit: QLineEdit, on: bool) -> None:
+    """Whether the field offers its ✕ (read-only and password fields do not)."""
+    edit.setProperty("clearable", on)
+    action = edit.findChild(QAction, CLEAR_ACTION)
+    if action is not None:
+        action.setVisible(on and bool(edit.text()) and not edit.isReadOnly())
 
 
 def date_edit(value: date | None = None, name: str = "") -> QDateEdit:
