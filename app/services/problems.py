@@ -405,8 +405,8 @@ def problem_values(session: Session, flt: ProblemFilter | None = None) -> list[R
         Problem.anonymous, Problem.reporter_name, Problem.level, Problem.deadline, Problem.status
     ).join(Community, Community.id == Problem.community_id)
     # Core execution: the ORM's row loading costs more than the query for a plain column list.
-    return list(session.connection().execute(
-        query.order_by(Problem.reported_on.desc(), Problem.id.desc())))
+    return session.connection().execute(
+        query.order_by(Problem.reported_on.desc(), Problem.id.desc())).all()
 
 
 def list_problems(session: Session, flt: ProblemFilter | None = None) -> list[Problem]:

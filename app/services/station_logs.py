@@ -499,7 +499,7 @@ def reception_values(session: Session, team_id: int | None = None, start: date |
     if end is not None:
         query = query.where(Reception.received_on <= end)
     return [tuple(r) for r in session.connection().execute(
-        query.order_by(Reception.received_on.desc(), Reception.id.desc()))]
+        query.order_by(Reception.received_on.desc(), Reception.id.desc())).all()]
 
 
 __all__ = ["ReceptionForm", "ReceptionInput", "SessionForm", "SessionInput", "create_reception",
