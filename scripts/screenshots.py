@@ -86,7 +86,8 @@ def render(db_copy: Path, folder: Path) -> None:
         settle(800 if name == "households.png" else 300)
         _save(window, name)
     tabs.setCurrentIndex(0)
-    for area, name in (("会议与签到", "planned-meetings.png"), ("日志与台账", "ledgers.png"),
+    _save(window, "home.png")
+    for area, name in (("日志与台账", "ledgers.png"),
                        ("设置", "settings.png"),
                        ("账户", "users.png"), ("操作记录", "audit.png"), ("联系卡", "cards.png")):
         window.show_area(area)
@@ -97,6 +98,8 @@ def render(db_copy: Path, folder: Path) -> None:
     settle(1500)
     _save(window, "cards-distribution.png")
     _card_pages(db, folder)
+    _record_areas(window, settle, db)
+    _documents(db, folder)
     window.show_area("团队与人员")
     page: TeamsPage = tabs.teams
     with db.session() as s:
@@ -120,6 +123,111 @@ def render(db_copy: Path, folder: Path) -> None:
     window.close()
     tasks.wait_all()
     db.close()
+
+
+# Each tab of these areas, as (area, tab index, file name).
+AREA_TABS = (
+    ("日志与台账", 3, "visits.png"), ("日志与台账", 4, "coverage.png"),
+    ("会议与签到", 0, "meetings.png"), ("会议与签到", 1, "meetings-compliance.png"),
+    ("抽查督查", 0, "checks.png"), ("抽查督查", 1, "patrols.png"),
+    ("抽查督查", 3, "findings.png"), ("抽查督查", 5, "check-settings.png"),
+    ("上报与通报", 0, "submissions.png"), ("上报与通报", 1, "funding.png"),
+    ("上报与通报", 2, "bulletin.png"),
+)
+
+
+def _record_areas(window, settle, db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTabWidget
+    from sqlalchemy import select
+
+    from app.models import LedgerCheck, MeetingAmendment
+    from ui.checks.ledger import CheckDialog
+    from ui.meetings.editor import MeetingEditor
+
+    for area, index, name in AREA_TABS:
+        window.show_area(area)
+        tabs = window.pages[area].findChild(QTabWidget)
+        if tabs is None or index >= tabs.count():
+            print(f"跳过 {name}：{area} 没有第 {index + 1} 个标签")
+            continue
+        tabs.setCurrentIndex(index)
+        if name == "submissions.png":   # the demo town's last month, with its photos
+            _last_demo_month(tabs.currentWidget())
+        if name == "coverage.png":
+            month = tabs.currentWidget().month
+            month.setCurrentIndex(max(0, month.findData(10)))
+        settle(3000 if name in ("visits.png", "bulletin.png", "coverage.png") else 1500)
+        _save(window, name)
+    with db.session() as s:
+        meeting_id = s.scalar(select(MeetingAmendment.meeting_id).limit(1))
+        check_id = s.scalar(select(LedgerCheck.id).where(LedgerCheck.reported_at.is_not(None))
+                            .order_by(LedgerCheck.id.desc()).limit(1))
+    meetings = window.pages["会议与签到"]
+    editor = MeetingEditor(window.ctx, getattr(meetings.meetings, "teams", []), meeting_id,
+                           window)
+    editor.resize(1100, 760)
+    editor.show()
+    for index, name in ((1, "meeting-sign-in.png"), (2, "meeting-minutes.png")):
+        editor.tabs.setCurrentIndex(index)
+        settle()
+        _save(editor, name)
+    editor.reject()
+    dialog = CheckDialog(window.ctx, check_id, window)
+    dialog.resize(1100, 760)
+    dialog.show()
+    settle()
+    _save(dialog, "check-dialog.png")
+    dialog.reject()
+
+
+def _last_demo_month(tab) -> None:  # type: ignore[no-untyped-def]
+    from ui.submissions.common import MonthPicker
+
+    picker = tab.findChild(MonthPicker)
+    if picker is not None:
+        picker.set_month(2026, 10)
+
+
+def _documents(db, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """First pages of the printed records, as a town office receives them, at 80 dpi."""
+    import pypdfium2 as pdfium
+    from sqlalchemy import func, select
+
+    from app.checks.report_pdf import check_report_pdf
+    from app.forms.bulletin_pdf import bulletin_pdf
+    from app.forms.form2 import form2_pdf
+    from app.meetings.pdf import minutes_pdf, sign_in_sheet_pdf
+    from app.models import LedgerCheck, MeetingAmendment, Team
+
+    with db.session() as s:
+        meeting_id = s.scalar(select(MeetingAmendment.meeting_id).limit(1))
+        year, month = s.execute(select(LedgerCheck.year, LedgerCheck.month)
+                                .where(LedgerCheck.reported_at.is_not(None))
+                                .order_by(LedgerCheck.year.desc(), LedgerCheck.month.desc())
+                                .limit(1)).one()
+        team_id = s.scalar(select(func.min(Team.id)))
+        jobs = (("minutes.pdf", lambda out: minutes_pdf(s, meeting_id, out), (0, 2),
+                 ("minutes-1.png", "minutes-3.png")),
+                ("sheet.pdf", lambda out: sign_in_sheet_pdf(s, meeting_id, out), (0,),
+                 ("sign-in-sheet.png",)),
+                ("check.pdf", lambda out: check_report_pdf(s, year, month, out), (0,),
+                 ("check-report.png",)),
+                ("bulletin.pdf", lambda out: bulletin_pdf(s, year, month, out), (0, "三、图表"),
+                 ("bulletin-1.png", "bulletin-charts.png")),
+                ("form2.pdf", lambda out: form2_pdf(s, year, month, team_id, out), (0,),
+                 ("form2.png",)))
+        for pdf_name, render, pages, names in jobs:
+            out = folder / pdf_name
+            render(out)
+            pdf = pdfium.PdfDocument(str(out))
+            for index, name in zip(pages, names):
+                if isinstance(index, str):   # the page whose text has this heading
+                    index = next((n for n in range(len(pdf))
+                                  if index in pdf[n].get_textpage().get_text_range()), 0)
+                if index < len(pdf):
+                    pdf[index].render(scale=80 / 72).to_pil().save(OUT / name)
+                    print(OUT / name)
+            pdf.close()
 
 
 def _settle_briefly() -> None:
