@@ -140,6 +140,8 @@ def test_evidence_is_filled_in_from_the_teams_ledgers(db: Database) -> None:
     assert "1 个月没有参加月度汇报会（2月）" in items["会议记录和签到"]
     assert f"超期未办结问题 1 个（{overdue}）" in items["问题台账"]
     assert f"办结后未反馈 1 个（{handled.number}）" in items["问题台账"]
+    # February's photos were due on 02-03 and never received; March's are not due by 03-02.
+    assert "1 个月中公开栏相片未按时报送 1 个月（2026-02 缺报）" in items["公开栏相片"]
     assert [i for i in items] == ["驻点日志", "问题台账", "驻点团队记录本", "会议记录和签到",
                                   "重点走访登记册", "公开栏相片"]
 

@@ -256,3 +256,42 @@ def test_gaps_of_the_month_are_listed(qtbot, db, finish_tasks) -> None:
     assert gaps.item(0).text() == f"{tuesdays[0]:%m-%d}　石岗村驻点团队"
     assert isinstance(page.findChild(QCheckBox, "problemOverdueOnly"), QCheckBox)
     assert page.findChild(QLabel, "problemDetailTitle") is not None
+
+
+def test_the_committees_decision_is_recorded_from_the_problem_ledger(qtbot, db) -> None:
+    """The office that keeps the committee's minutes records its decision on a problem raised
+    to it; the problem shows it and its history has the step."""
+    from datetime import date as date_
+
+    from PySide6.QtCore import QDate
+
+    from app.models import HandlingLevel
+    from app.services import problems as problem_service
+    from ui.ledgers.problems import CommitteeDialog
+
+    ids = seed_town(db)
+    with db.session() as s:
+        problem = problem_service.raise_problem(s, problem_service.ProblemInput(
+            community_id=ids["shigang"], reported_on=date_(2026, 3, 3), category="基础设施",
+            description="桥梁加固", reporter_name="村委会", team_id=ids["team"],
+            level=HandlingLevel.PARTY_COMMITTEE, situation="桥面开裂", solution="加固",
+            budget="80000", subsidy="50000", expected_completion=date_(2026, 9, 1))).id
+    page = open_page(qtbot, db)
+    tab = page.problems
+    assert tab.committee_button.isVisibleTo(tab)
+    qtbot.waitUntil(lambda: tab.select_problem(problem))
+    qtbot.waitUntil(lambda: tab.committee_button.isEnabled())
+
+    def fill(dialog: CommitteeDialog) -> None:
+        dialog.on.setDate(QDate(2026, 3, 28))
+        type_text(qtbot, dialog.decision, "同意补贴5万元")
+        dialog.save_button.click()
+
+    when_modal(CommitteeDialog, fill)
+    tab.committee_button.click()
+    qtbot.waitUntil(lambda: tab.detail_value is not None
+                    and "同意补贴5万元" in tab.detail_text.text())
+    with db.session() as s:
+        again = problem_service.get_problem(s, problem)
+        assert again.committee_decided_on == date_(2026, 3, 28)
+        assert again.steps[-1].note == "党委会意见：同意补贴5万元"

@@ -30,6 +30,10 @@ class Evidence:
     key_not_visited: int
     key_households: int
     required_visits: int
+    # Months of the period whose notice-board photos were not received by the due day
+    # ("2026-03 逾期" / "2026-04 缺报"); None when no month of the period is due yet.
+    photo_months: tuple[str, ...] = ()
+    photo_months_due: int = 0
 
     def lines(self, key: str) -> str:
         """The evidence text for one checklist item (``CheckItemTemplate.evidence``)."""
@@ -55,7 +59,12 @@ class Evidence:
                     f"尚未走访 {self.key_not_visited} 户；全部住户 {self.households} 户，走访不足 "
                     f"{self.required_visits} 次的 {self.households_below_target} 户")
         if key == "notice_photos":
-            return "公开栏相片的报送情况在“上报与通报”中登记后自动核对；目前请人工查看。"
+            if not self.photo_months_due:
+                return f"{period}：还没有到期的公开栏相片"
+            if not self.photo_months:
+                return f"{period}：{self.photo_months_due} 个月的公开栏相片均按时报送"
+            return (f"{period}：{self.photo_months_due} 个月中公开栏相片未按时报送 "
+                    f"{len(self.photo_months)} 个月（{'、'.join(self.photo_months)}）")
         return ""
 
 
@@ -94,6 +103,25 @@ def evidence(session: Session, team_id: int, start: date, end: date) -> Evidence
     for community_id in communities:
         below += len(visits.not_visited(session, end.year, community_id))
         key_missing += len(visits.not_visited(session, end.year, community_id, key_only=True))
+    photo_months, due = _photo_months(session, team_id, start, end)
     return Evidence(start, end, gaps, tuple(sorted(weeks)), tuple(sorted(months)), overdue,
                     not_fed_back, below, households, key_missing, key_households,
-                    cover.required_visits)
+                    cover.required_visits, photo_months, due)
+
+
+def _photo_months(session: Session, team_id: int, start: date, end: date
+                  ) -> tuple[tuple[str, ...], int]:
+    """The period's months whose photos were due by ``end``, and those not on time."""
+    from app.models import SubmissionKind
+    from app.services import deadlines
+
+    out, due_count = [], 0
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        for item in deadlines.calendar_for(session, year, month, team_id, today=end):
+            if item.kind == SubmissionKind.PHOTOS and item.due <= end:
+                due_count += 1
+                if item.state in (deadlines.ItemState.LATE, deadlines.ItemState.MISSING):
+                    out.append(f"{year}-{month:02d} {item.state.label}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(out), due_count

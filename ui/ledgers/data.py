@@ -61,6 +61,7 @@ class ProblemDetail:
     result: str
     feedback: str
     steps: tuple[StepLine, ...]
+    committee: str = ""          # the party committee's decision, with its date
 
 
 @dataclass(slots=True)
@@ -140,8 +141,10 @@ def problem_detail(db: Database, problem_id: int) -> ProblemDetail:
         steps = tuple(StepLine(
             st.on_date, (f"{st.from_status.label} → " if st.from_status else "") + st.to_status.label,
             st.by_name, st.note) for st in p.steps)
+        committee = (f"{p.committee_decision}（{p.committee_decided_on:%Y-%m-%d}）"
+                     if p.committee_decided_on else "")
         return ProblemDetail(_problem_row(p, date.today()), p.source.label, p.department,
-                             p.result, feedback, steps)
+                             p.result, feedback, steps, committee)
 
 
 def session_rows(db: Database) -> list[SessionRow]:

@@ -79,6 +79,11 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.next_button = self._button("advanceProblem", "下一步", self.advance_selected)
         self.reopen_button = self._button("reopenProblem", "重新办理", self.reopen_selected)
         self.edit_button = self._button("editProblem", "修改", self.edit_selected)
+        # The party committee's decision on a problem raised to it (附件1), recorded by the
+        # office that keeps the committee's minutes.
+        self.committee_button = self._button("committeeDecision", "党委会意见…",
+                                             self.record_decision)
+        self.committee_button.setVisible(ctx.can(Permission.KEEP_TOWN_MEETINGS))
         self.edit_button.setToolTip("修改选中问题的登记内容（也可双击一行）；已办结的问题须先重新办理")
         self.may_keep = ctx.can(Permission.KEEP_RECORDS)
         for button in (self.raise_button, self.edit_button, self.next_button, self.reopen_button):
@@ -118,7 +123,8 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         filters.addWidget(self.overdue)
         filters.addWidget(self.search, 1)
         buttons = QHBoxLayout()
-        for button in (self.raise_button, self.edit_button, self.next_button, self.reopen_button):
+        for button in (self.raise_button, self.edit_button, self.next_button, self.reopen_button,
+                       self.committee_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         left = QWidget()
@@ -244,6 +250,8 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
             lines.append(f"办理结果：{detail.result}")
         if detail.feedback:
             lines.append(f"反馈：{detail.feedback}")
+        if detail.committee:
+            lines.append(f"党委会意见：{detail.committee}")
         self.detail_text.setText("\n".join(lines))
         for step in detail.steps:
             note = f"　{step.note}" if step.note else ""
@@ -258,6 +266,8 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.reopen_button.setEnabled(status is not None and status.finished)
         # A handled problem (已办结 and on) is not rewritten: reopen it first.
         self.edit_button.setEnabled(status is not None and not status.finished)
+        self.committee_button.setEnabled(
+            row is not None and row.level == HandlingLevel.PARTY_COMMITTEE.label)
 
     # -- actions -----------------------------------------------------------------------------
     def raise_problem(self) -> None:
@@ -291,6 +301,14 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         if row is None or not S(row.status).finished:
             return
         dialog = ReopenDialog(self.ctx, row, self)
+        if dialog.exec():
+            self.after_save(row.id)
+
+    def record_decision(self) -> None:
+        row = self.selected()
+        if row is None or row.level != HandlingLevel.PARTY_COMMITTEE.label:
+            return
+        dialog = CommitteeDialog(self.ctx, row, self)
         if dialog.exec():
             self.after_save(row.id)
 
@@ -474,6 +492,27 @@ class StepDialog(FormDialog):
         with self.ctx.db.session() as s:
             service.advance(s, self.row.id, self.to_status, date_of(self.on),
                             self.note.toPlainText(), self.row.version, feedback)
+        return self.row.id
+
+
+class CommitteeDialog(FormDialog):
+    """党委会意见: written onto the problem and into its history (附件1 shows it)."""
+
+    def __init__(self, ctx: AppContext, row: ProblemRow, parent: QWidget | None = None) -> None:
+        super().__init__(f"党委会意见：{row.number}", parent)
+        self.ctx = ctx
+        self.row = row
+        self.save_button.setText("登记")
+        self.on = self.add_field("committee_decided_on", "会议日期",
+                                 date_edit(name="committeeDate"))
+        self.decision = self.add_field("committee_decision", "党委会意见",
+                                       text_box("committeeDecisionText", 80,
+                                                "如：同意补贴 5 万元，由城建办组织施工"))
+
+    def save(self) -> int:
+        with self.ctx.db.session() as s:
+            service.record_committee_decision(s, self.row.id, date_of(self.on),
+                                              self.decision.toPlainText())
         return self.row.id
 
 
