@@ -72,7 +72,15 @@ def main() -> int:
     lines = []
 
     lists = (
-        ("问题台账", data.problem_rows, COLUMNS, lambda r: r.search,
+        # As it opens: this year's problems and every earlier one still open.
+        ("问题台账（本年及往年未办结）", lambda db: data.problem_rows(db, 2026), COLUMNS,
+         lambda r: r.search,
+         ["SELECT p.id, p.version, p.number, p.community_id, c.name, p.team_id, p.reported_on,"
+          " p.category, p.description, p.anonymous, p.reporter_name, p.level, p.deadline,"
+          " p.status FROM problem p JOIN community c ON c.id = p.community_id"
+          " WHERE p.year = 2026 OR p.status IN ('registered', 'in_progress')"
+          " ORDER BY p.reported_on DESC, p.id DESC"]),
+        ("问题台账（全部年份）", data.problem_rows, COLUMNS, lambda r: r.search,
          ["SELECT p.id, p.version, p.number, p.community_id, c.name, p.team_id, p.reported_on,"
           " p.category, p.description, p.anonymous, p.reporter_name, p.level, p.deadline,"
           " p.status FROM problem p JOIN community c ON c.id = p.community_id"

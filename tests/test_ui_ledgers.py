@@ -295,3 +295,35 @@ def test_the_committees_decision_is_recorded_from_the_problem_ledger(qtbot, db) 
         again = problem_service.get_problem(s, problem)
         assert again.committee_decided_on == date_(2026, 3, 28)
         assert again.steps[-1].note == "党委会意见：同意补贴5万元"
+
+
+def test_the_ledger_opens_on_this_year_with_earlier_problems_still_open(qtbot, db) -> None:
+    from datetime import date as date_
+
+    from app.models import ProblemStatus
+    from app.services import problems as problem_service
+
+    ids = seed_town(db)
+    this_year = date_.today().year
+
+    def raise_(on, text):  # type: ignore[no-untyped-def]
+        return problem_service.raise_problem(s, problem_service.ProblemInput(
+            community_id=ids["shigang"], reported_on=on, category="其他", description=text,
+            reporter_name="村民", team_id=ids["team"])).id
+
+    with db.session() as s:
+        done = raise_(date_(this_year - 1, 3, 1), "去年已办结")
+        raise_(date_(this_year - 1, 4, 1), "去年未办结")
+        raise_(date_(this_year, 1, 5), "今年登记")
+        problem_service.advance(s, done, ProblemStatus.IN_PROGRESS, date_(this_year - 1, 3, 2))
+        problem_service.advance(s, done, ProblemStatus.DONE, date_(this_year - 1, 3, 3))
+    page = open_page(qtbot, db)
+    tab = page.problems
+
+    def shown() -> set[str]:
+        return {tab.model.row_at(i).description for i in range(tab.model.rowCount())}
+
+    qtbot.waitUntil(lambda: tab.loaded and len(shown()) == 2)
+    assert shown() == {"去年未办结", "今年登记"}
+    tab.year.setCurrentIndex(tab.year.findData(None))
+    qtbot.waitUntil(lambda: len(shown()) == 3)

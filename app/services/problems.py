@@ -361,6 +361,8 @@ class ProblemFilter:
     overdue_only: bool = False
     text: str = ""
     on: date | None = None   # "today" for overdue
+    # The ledger as it opens: a year's problems and every earlier one still open.
+    year_or_open: int | None = None
     statuses: list[ProblemStatus] = field(default_factory=list)
 
 
@@ -381,6 +383,9 @@ def problem_query(session: Session, flt: ProblemFilter | None = None):  # type: 
         query = query.where(Problem.status.in_(flt.statuses))
     if flt.year is not None:
         query = query.where(Problem.year == flt.year)
+    if flt.year_or_open is not None:
+        query = query.where(or_(Problem.year == flt.year_or_open,
+                                Problem.status.in_([S.REGISTERED, S.IN_PROGRESS])))
     if flt.start is not None:
         query = query.where(Problem.reported_on >= flt.start)
     if flt.end is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -65,6 +66,15 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.community = filter_combo("problemCommunity", [], "全部村（社区）")
         self.status = filter_combo("problemStatus", [(s.label, s.value) for s in S], "全部状态")
         self.month = filter_combo("problemMonth", [], "全部月份")
+        # Numbers run per year, as the paper ledger does: it opens on this year's problems
+        # with every earlier one still open (the large town's 20,000 take twice as long).
+        self.year = QComboBox()
+        self.year.setObjectName("problemYear")
+        this_year = date.today().year
+        for year in range(this_year, this_year - 6, -1):
+            self.year.addItem(f"{year}年（含往年未办结）", year)
+        self.year.addItem("全部年份", None)
+        self.year.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = line_edit(placeholder="搜索编号、类别、描述或反映人…", name="problemSearch")
         self.overdue = QCheckBox("只看超期")
         self.overdue.setObjectName("problemOverdueOnly")
@@ -118,7 +128,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         pane_layout.addWidget(self.steps, 1)
 
         filters = QHBoxLayout()
-        for widget in (self.team, self.community, self.status, self.month):
+        for widget in (self.year, self.team, self.community, self.status, self.month):
             filters.addWidget(widget)
         filters.addWidget(self.overdue)
         filters.addWidget(self.search, 1)
@@ -167,8 +177,8 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self._generation += 1
         generation = self._generation
         self._select_id = select_id if select_id is not None else self._current_id()
-        db = self.ctx.db
-        tasks.start(lambda _p, _c: data.problem_rows(db),
+        db, year = self.ctx.db, self.year.currentData()
+        tasks.start(lambda _p, _c: data.problem_rows(db, year),
                     lambda rows: self._loaded(generation, rows),
                     lambda exc: self._failed(generation, exc), owner=self)
 
