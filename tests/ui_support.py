@@ -54,18 +54,28 @@ def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
 
 
-def when_modal(kind: type, action: Callable[[Any], None], tries: int = 500) -> None:
+def when_modal(kind: type, action: Callable[[Any], None], tries: int = 500) -> dict[str, bool]:
     """Run ``action`` on the modal dialog of type ``kind`` once it is open (it blocks).
-    After ~10 s any other modal dialog is closed, so a wrong dialog fails the test, not hangs it."""
+    After ~10 s any other modal dialog is closed, so a wrong dialog fails the test, not hangs it.
+
+    Returns a state whose "done" turns True when the watcher stops (acted or gave up): a test
+    expecting no dialog waits for it, so a watcher still polling on a loaded machine cannot
+    act on a later dialog (or on the next test's)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
+
+    state = {"done": False}
 
     def poll(left: int) -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, kind) and dialog.isVisible():
+            state["done"] = True
             action(dialog)
         elif left:
             QTimer.singleShot(20, lambda: poll(left - 1))
-        elif dialog is not None:
-            dialog.reject()
+        else:
+            state["done"] = True
+            if dialog is not None:
+                dialog.reject()
     QTimer.singleShot(20, lambda: poll(tries))
+    return state
