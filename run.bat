@@ -7,10 +7,15 @@ if not exist .venv\Scripts\python.exe (
     echo 创建虚拟环境 .venv ...
     py -3 -m venv .venv || python -m venv .venv || goto :nopython
 )
-if not exist .venv\.installed-run (
+rem Reinstall when pyproject.toml changes (new dependencies), as scripts/bootstrap.sh does.
+set "HASH="
+for /f "delims=" %%h in ('certutil -hashfile pyproject.toml SHA256 ^| findstr /v ":"') do if not defined HASH set "HASH=%%h"
+set "HASH=%HASH: =%"
+set "STAMP=.venv\.installed-run-%HASH:~0,16%"
+if not exist "%STAMP%" (
     .venv\Scripts\python.exe -m pip install -q --upgrade pip
     .venv\Scripts\python.exe -m pip install -q -e . || goto :eof
-    echo.> .venv\.installed-run
+    echo.> "%STAMP%"
 )
 .venv\Scripts\python.exe main.py %*
 goto :eof

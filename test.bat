@@ -6,13 +6,18 @@ cd /d "%~dp0"
 if not exist .venv\Scripts\python.exe (
     py -3 -m venv .venv || python -m venv .venv || goto :nopython
 )
-if not exist .venv\.installed-test (
+rem Reinstall when pyproject.toml changes (new dependencies), as scripts/bootstrap.sh does.
+set "HASH="
+for /f "delims=" %%h in ('certutil -hashfile pyproject.toml SHA256 ^| findstr /v ":"') do if not defined HASH set "HASH=%%h"
+set "HASH=%HASH: =%"
+set "STAMP=.venv\.installed-test-%HASH:~0,16%"
+if not exist "%STAMP%" (
     .venv\Scripts\python.exe -m pip install -q --upgrade pip
     .venv\Scripts\python.exe -m pip install -q -e .[test] || goto :eof
-    echo.> .venv\.installed-test
+    echo.> "%STAMP%"
 )
 set QT_QPA_PLATFORM=offscreen
-.venv\Scripts\python.exe -m pytest %*
+.venv\Scripts\python.exe -m pytest -n 2 %*
 goto :eof
 :nopython
 echo 需要 Python 3.11 或更新版本：请从 python.org 安装，并勾选 "Add python.exe to PATH"。
