@@ -376,8 +376,12 @@ def test_a_year_of_problems_in_one_file(db: Database, db_path: Path, tmp_path: P
     odd_cell = next(r[5] for r in ws.iter_rows(min_row=4) if r[1].value == "2026-05-06")
     assert odd_cell.data_type == "s" and odd_cell.number_format == "@"
     # read-only mode (how big files are read) sees the same rows
-    fast = load_workbook(out, read_only=True).active
-    assert [list(r) for r in fast.iter_rows(min_row=4, values_only=True)] == rows
+    fast_book = load_workbook(out, read_only=True)   # keeps the file open until closed
+    try:
+        fast = fast_book.active
+        assert [list(r) for r in fast.iter_rows(min_row=4, values_only=True)] == rows
+    finally:
+        fast_book.close()
     assert FULL_ID not in every_value(out)
 
     code = cli_main(["export-ledger", "--db", target, "--kind", "problems", "--year", "2025",

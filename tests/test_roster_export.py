@@ -104,7 +104,9 @@ def test_export_command(db: Database, db_path: Path, tmp_path: Path,
     assert cli_main(["export-roster", "--db", db_target(db_path), "--user", "admin",
                      "--out", str(out)]) == 0
     assert "已导出名册" in capsys.readouterr().out
-    assert load_workbook(out, read_only=True)["住户"].max_row == 5
+    book = load_workbook(out, read_only=True)
+    assert book["住户"].max_row == 5
+    book.close()
     with open_test_database(db_path) as reopened, reopened.session() as s:
         last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert last is not None and (last.username, last.action) == ("admin", "export")
