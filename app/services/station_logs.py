@@ -253,12 +253,7 @@ def station_gaps(session: Session, team_id: int, start: date, end: date) -> list
 def list_sessions(session: Session, team_id: int | None = None, start: date | None = None,
                   end: date | None = None) -> list[StationSession]:
     query = _scoped(session, select(StationSession), StationSession.team_id)
-    if team_id is not None:
-        query = query.where(StationSession.team_id == team_id)
-    if start is not None:
-        query = query.where(StationSession.held_on >= start)
-    if end is not None:
-        query = query.where(StationSession.held_on <= end)
+    query = _narrowed(query, StationSession.team_id, StationSession.held_on, team_id, start, end)
     # The list shows members, problems, team and community of every row: load them in a few
     # queries, not a few per row.
     query = query.options(selectinload(StationSession.members),
@@ -270,6 +265,18 @@ def list_sessions(session: Session, team_id: int | None = None, start: date | No
 def _scoped(session: Session, query, team_column):  # type: ignore[no-untyped-def]
     teams = require(session, Permission.VIEW_RECORDS).teams_for(Permission.VIEW_RECORDS)
     return query if teams is None else query.where(team_column.in_(teams))
+
+
+def _narrowed(query, team_column, day_column, team_id: int | None, start: date | None,  # type: ignore[no-untyped-def]
+              end: date | None):
+    """The list filters every ledger list shares: one team, a first and a last day."""
+    if team_id is not None:
+        query = query.where(team_column == team_id)
+    if start is not None:
+        query = query.where(day_column >= start)
+    if end is not None:
+        query = query.where(day_column <= end)
+    return query
 
 
 # --- reception ---------------------------------------------------------------------------
@@ -425,12 +432,7 @@ def update_reception(session: Session, reception_id: int, data: ReceptionInput,
 def list_receptions(session: Session, team_id: int | None = None, start: date | None = None,
                     end: date | None = None) -> list[Reception]:
     query = _scoped(session, select(Reception), Reception.team_id)
-    if team_id is not None:
-        query = query.where(Reception.team_id == team_id)
-    if start is not None:
-        query = query.where(Reception.received_on >= start)
-    if end is not None:
-        query = query.where(Reception.received_on <= end)
+    query = _narrowed(query, Reception.team_id, Reception.received_on, team_id, start, end)
     query = query.options(selectinload(Reception.problem))
     return list(session.scalars(query.order_by(Reception.received_on, Reception.id)))
 
@@ -455,12 +457,7 @@ def session_values(session: Session, team_id: int | None = None, start: date | N
         StationSession.kind, StationSession.make_up_for, StationSession.summary, raised)
         .join(Team, Team.id == StationSession.team_id)
         .join(Community, Community.id == StationSession.community_id), StationSession.team_id)
-    if team_id is not None:
-        query = query.where(StationSession.team_id == team_id)
-    if start is not None:
-        query = query.where(StationSession.held_on >= start)
-    if end is not None:
-        query = query.where(StationSession.held_on <= end)
+    query = _narrowed(query, StationSession.team_id, StationSession.held_on, team_id, start, end)
     # Core rows through the connection: the ORM's row handling costs more than the query here.
     connection = session.connection()
     rows = connection.execute(query.order_by(StationSession.held_on.desc(),
@@ -492,12 +489,7 @@ def reception_values(session: Session, team_id: int | None = None, start: date |
         .join(Team, Team.id == Reception.team_id)
         .join(Community, Community.id == Reception.community_id)
         .outerjoin(Problem, Problem.id == Reception.problem_id), Reception.team_id)
-    if team_id is not None:
-        query = query.where(Reception.team_id == team_id)
-    if start is not None:
-        query = query.where(Reception.received_on >= start)
-    if end is not None:
-        query = query.where(Reception.received_on <= end)
+    query = _narrowed(query, Reception.team_id, Reception.received_on, team_id, start, end)
     return [tuple(r) for r in session.connection().execute(
         query.order_by(Reception.received_on.desc(), Reception.id.desc())).all()]
 
