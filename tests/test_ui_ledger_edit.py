@@ -130,7 +130,7 @@ def test_double_click_edits_a_reception_and_keeps_it_selected(qtbot, db, db_path
     page.tabs.setCurrentWidget(page.receptions)
     tab = page.receptions
     qtbot.waitUntil(lambda: tab.loaded and tab.model.total == 2)
-    row_index = tab.model.visible_row_where(lambda r: r.id == first)
+    row_index = tab.model.row_of_id(first)
     seen: dict = {}
 
     def fix(dialog: ReceptionDialog) -> None:
@@ -198,7 +198,7 @@ def test_edit_a_problem_refuses_stale_forms_and_handled_problems(qtbot, db, db_p
             dialog.reject()
 
     watcher = when_modal(RaiseProblemDialog, unexpected, tries=10)
-    double_click(qtbot, tab.table, tab.model.visible_row_where(lambda r: r.id == done_id))
+    double_click(qtbot, tab.table, tab.model.row_of_id(done_id))
     qtbot.waitUntil(lambda: watcher["done"])
     assert "opened" not in seen
     seen["editing"] = True

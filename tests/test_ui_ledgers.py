@@ -65,6 +65,11 @@ def finish_tasks():  # type: ignore[no-untyped-def]
     tasks.wait_all()
 
 
+def settle(qtbot, tab) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the list's answer: filters and sorting are queries run in a worker."""
+    qtbot.waitUntil(lambda: not tab.pending)
+
+
 def numbers(page: LedgersPage) -> list[str]:
     model = page.problems.model
     return [model.row_at(i).number for i in range(model.rowCount())]
@@ -90,22 +95,29 @@ def test_list_filters_by_text_status_team_and_overdue(qtbot, db, finish_tasks) -
     tab.search.clear()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3)
     tab.status.setCurrentIndex(tab.status.findData(S.CLOSED.value))
+    settle(qtbot, tab)
     assert [tab.model.row_at(0).id] == [ids["closed"]] and tab.model.rowCount() == 1
     tab.status.setCurrentIndex(0)
+    settle(qtbot, tab)
     tab.team.setCurrentIndex(tab.team.findData(ids["team"]))
+    settle(qtbot, tab)
     assert tab.model.rowCount() == 3
     tab.community.setCurrentIndex(tab.community.findData(ids["shigang"]))
+    settle(qtbot, tab)
     assert tab.model.rowCount() == 3
     # overdue rows stand out, and 只看超期 leaves only them
-    late_row = tab.model.visible_row_where(lambda r: r.id == ids["late"])
+    late_row = tab.model.row_of_id(ids["late"])
     red = tab.model.index(late_row, 0).data(Qt.ItemDataRole.ForegroundRole)
     assert red.color().name() == "#c0392b"
     assert "超期" in tab.model.index(late_row, 8).data()
     tab.overdue.setChecked(True)
+    settle(qtbot, tab)
     assert [tab.model.row_at(i).id for i in range(tab.model.rowCount())] == [ids["late"]]
     tab.overdue.setChecked(False)
+    settle(qtbot, tab)
     month = f"{TODAY - timedelta(days=1):%Y-%m}"
     tab.month.setCurrentIndex(tab.month.findData(month))
+    settle(qtbot, tab)
     assert ids["fresh"] in [tab.model.row_at(i).id for i in range(tab.model.rowCount())]
     assert all(tab.model.row_at(i).month == month for i in range(tab.model.rowCount()))
 

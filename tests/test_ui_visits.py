@@ -44,6 +44,11 @@ def open_tab(qtbot, db: Database, which: str = "visits") -> LedgersPage:  # type
     return page
 
 
+def settle(qtbot, tab) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the list's answer: filters are queries run in a worker after a typing pause."""
+    qtbot.waitUntil(lambda: not tab.timer.isActive() and not tab.pending)
+
+
 def pick_household(qtbot, dialog: VisitDialog, text: str) -> None:  # type: ignore[no-untyped-def]
     shown = dialog.searches_shown
     type_text(qtbot, dialog.household_search, text)
@@ -184,14 +189,20 @@ def test_list_filters_by_team_community_month_and_text(qtbot, db, finish_tasks) 
     tab = page.visits
     assert tab.model.total == 2
     tab.team.setCurrentIndex(tab.team.findData(ids["other"]))
+    settle(qtbot, tab)
     assert [tab.model.row_at(i).head_name for i in range(tab.model.rowCount())] == ["钱七"]
     tab.team.setCurrentIndex(0)
+    settle(qtbot, tab)
     tab.community.setCurrentIndex(tab.community.findData(ids["shigang"]))
+    settle(qtbot, tab)
     assert [tab.model.row_at(i).head_name for i in range(tab.model.rowCount())] == ["孙八"]
     tab.community.setCurrentIndex(0)
+    settle(qtbot, tab)
     tab.month.setCurrentIndex(tab.month.findData(f"{TODAY:%Y-%m}"))
+    settle(qtbot, tab)
     assert tab.model.rowCount() == 2
     type_text(qtbot, tab.search, "何文")        # a visitor's name
+    settle(qtbot, tab)
     assert [tab.model.row_at(i).head_name for i in range(tab.model.rowCount())] == ["钱七"]
     assert tab.count.text() == "显示 1 / 共 2 次走访"
 

@@ -26,16 +26,18 @@ Rules this module settles:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth import Permission, actor_of, community_scope, require, require_community
+from app.db.text import contains_text
 from app.errors import DomainError, NotFoundError, ValidationError
 from app.models import (Community, FeedbackMethod, HandlingLevel, Household, Person, Problem,
                         ProblemSource, ProblemStatus, ProblemStep, Satisfaction, TeamCommunity)
@@ -364,6 +366,7 @@ class ProblemFilter:
     # The ledger as it opens: a year's problems and every earlier one still open.
     year_or_open: int | None = None
     statuses: list[ProblemStatus] = field(default_factory=list)
+    ids: Sequence[int] | None = None   # these problems only (a page of the list)
 
 
 def problem_query(session: Session, flt: ProblemFilter | None = None):  # type: ignore[no-untyped-def]
@@ -392,12 +395,78 @@ def problem_query(session: Session, flt: ProblemFilter | None = None):  # type: 
         query = query.where(Problem.reported_on <= flt.end)
     if flt.overdue_only:
         query = query.where(Problem.overdue_clause(flt.on))
+    if flt.ids is not None:
+        query = query.where(Problem.id.in_(flt.ids))
     text = clean_text(flt.text)
     if text:
-        like = f"%{text}%"
-        query = query.where(or_(Problem.number.like(like), Problem.description.like(like),
-                                Problem.category.like(like), Problem.reporter_name.like(like)))
+        query = query.where(or_(*(contains_text(column, text) for column in (
+            Problem.number, Problem.description, Problem.category, Problem.reporter_name)),
+            # the list shows an anonymous reporter as 匿名: finding them by it
+            *((Problem.anonymous.is_(True),) if text in ANONYMOUS else ())))
     return query
+
+
+ANONYMOUS = "匿名"
+# The list's columns the database orders; the text columns (number, community, category,
+# description, reporter) come back from ``problem_texts`` for the caller's Chinese collation.
+_STATUS_RANK = case({s: n for n, s in enumerate(FLOW)}, value=Problem.status)
+_LEVEL_RANK = case({level: n for n, level in enumerate(HandlingLevel)}, value=Problem.level)
+SQL_ORDERS = {"reported_on": (Problem.reported_on,), "deadline": (Problem.deadline,),
+              "status": (_STATUS_RANK, Problem.deadline), "level": (_LEVEL_RANK,)}
+TEXT_COLUMNS = {"number": Problem.number, "community": Community.name,
+                "category": Problem.category, "description": Problem.description,
+                "reporter": case((Problem.anonymous.is_(True), ANONYMOUS),
+                                 else_=Problem.reporter_name)}
+_NEWEST_FIRST = (Problem.reported_on.desc(), Problem.id.desc())
+
+
+def problem_ids(session: Session, flt: ProblemFilter | None = None,
+                order: str = "reported_on", descending: bool = True) -> tuple[list[int], int]:
+    """The ids of the problems ``flt`` selects, in ``order`` (a key of SQL_ORDERS), ties by
+    registration (the other way round when ascending) — what a list that reads only its visible rows needs — and how many of them
+    are overdue on ``flt.on`` (counted in the same pass: a second query scanned the text again)."""
+    keys = SQL_ORDERS[order]
+    late = case((Problem.overdue_clause(flt.on if flt else None), 1), else_=0)
+    query = problem_query(session, flt).with_only_columns(Problem.id, late).order_by(
+        *(key.desc() if descending else key.asc() for key in (*keys, Problem.id)))
+    ids, overdue = [], 0
+    for pid, is_late in session.connection().execute(query):
+        ids.append(pid)
+        overdue += is_late
+    return ids, overdue
+
+
+def problem_texts(session: Session, flt: ProblemFilter | None, column: str
+                  ) -> list[tuple[int, str]]:
+    """(id, the text of ``column``) of the problems ``flt`` selects, newest first, for a sort
+    in Chinese order (which the database cannot do the same way everywhere)."""
+    query = problem_query(session, flt).with_only_columns(Problem.id, TEXT_COLUMNS[column])
+    if column == "community":
+        query = query.join(Community, Community.id == Problem.community_id)
+    return [(pid, text or "") for pid, text in
+            session.connection().execute(query.order_by(*_NEWEST_FIRST))]
+
+
+def problem_count(session: Session, flt: ProblemFilter | None = None) -> int:
+    query = problem_query(session, flt).with_only_columns(func.count(Problem.id))
+    return session.connection().execute(query).scalar_one()
+
+
+def problem_span(session: Session, flt: ProblemFilter | None = None
+                 ) -> tuple[date | None, date | None]:
+    """The first and last reported day among the problems ``flt`` selects."""
+    query = problem_query(session, flt).with_only_columns(
+        func.min(Problem.reported_on), func.max(Problem.reported_on))
+    first, last = session.execute(query).one()
+    return first, last
+
+
+def problem_communities(session: Session, flt: ProblemFilter | None = None
+                        ) -> list[tuple[int, str]]:
+    """(id, name) of the communities the problems ``flt`` selects belong to."""
+    ids = problem_query(session, flt).with_only_columns(Problem.community_id).distinct()
+    return [(cid, name) for cid, name in session.execute(
+        select(Community.id, Community.name).where(Community.id.in_(ids)))]
 
 
 def problem_values(session: Session, flt: ProblemFilter | None = None) -> list[Row]:

@@ -89,7 +89,7 @@ class LedgerTab(ReloadsWhenShown, QWidget):
         self.teams: list[TeamChoice] = []
         self.loaded = False
         self._generation = 0
-        self.model = LedgerModel(self.COLUMNS, self.key, self)
+        self.model = self.make_model()
         name = self.NAME
         self.team = filter_combo(f"{name}Team", [], "全部团队")
         self.community = filter_combo(f"{name}Community", [], "全部村（社区）")
@@ -122,6 +122,9 @@ class LedgerTab(ReloadsWhenShown, QWidget):
         listing.setContentsMargins(0, 0, 0, 0)
         listing.addWidget(self.table, 1)
         listing.addWidget(self.count)
+
+    def make_model(self) -> Any:
+        return LedgerModel(self.COLUMNS, self.key, self)
 
     @staticmethod
     def key(row: Any) -> str:

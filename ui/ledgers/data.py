@@ -5,12 +5,21 @@ Sessions and ORM objects never leave these functions: the tabs get frozen values
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from calendar import monthrange
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from app.db import Database
+from app.models import ProblemStatus
 from app.services import problems as problem_service
 from app.services import station_logs, teams
+from ui.ledgers.paged import BLOCK, Listing, collated, months_between
+
+
+def month_of(day: date) -> str:
+    """"2026-03". Not ``f"{day:%Y-%m}"``: strftime imports the time module on every call, and
+    with PySide6 loaded each import goes through its Python import hook (~15 µs a row)."""
+    return day.isoformat()[:7]
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,6 @@ class ProblemRow:   # slots, not frozen: building 20,000 frozen rows costs ~0.1 
     status: str          # ProblemStatus value
     status_label: str
     overdue: bool
-    search: str          # lower-case, computed once
 
 
 @dataclass(frozen=True)
@@ -109,28 +117,79 @@ def _problem_row(p, today: date) -> ProblemRow:  # type: ignore[no-untyped-def]
     reporter = "匿名" if p.anonymous else p.reporter_name
     return ProblemRow(
         p.id, p.version, p.number, p.community_id, p.community.name, p.team_id, p.reported_on,
-        f"{p.reported_on:%Y-%m}", p.category, p.description, reporter, p.level.label, p.deadline,
-        p.status.value, p.status.label, p.is_overdue(today),
-        f"{p.number}\x1f{p.category}\x1f{p.description}\x1f{reporter}".lower())
+        month_of(p.reported_on), p.category, p.description, reporter, p.level.label, p.deadline,
+        p.status.value, p.status.label, p.is_overdue(today))
 
 
-def problem_rows(db: Database, year: int | None = None) -> list[ProblemRow]:
-    """The ledger's rows from plain column values (20,000 ORM objects took seconds): with
-    ``year``, that year's problems and every earlier one still open; else all."""
+@dataclass(frozen=True)
+class ProblemQuery:
+    """What the problem list shows: ``year`` (that year's problems and every earlier one still
+    open; None for all), the filters, and the order (a column of the list, descending)."""
+
+    year: int | None = None
+    team_id: int | None = None
+    community_id: int | None = None
+    status: str | None = None        # ProblemStatus value
+    month: str | None = None         # "2026-03"
+    overdue: bool = False
+    text: str = ""
+    column: int = 2                  # 登记日期
+    descending: bool = True
+
+
+# The list's columns (ui/ledgers/problems.COLUMNS) by what orders them.
+PROBLEM_ORDERS = ("number", "community", "reported_on", "category", "description", "reporter",
+                  "level", "deadline", "status")
+
+
+def _month_range(month: str | None) -> tuple[date | None, date | None]:
+    if not month:
+        return None, None
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, 1), date(year, number, monthrange(year, number)[1])
+
+
+def problem_listing(db: Database, query: ProblemQuery, fresh: bool = True) -> Listing:
+    """Runs in a worker: the ids of the problems ``query`` selects, in its order, the first
+    block of rows, the counts; with ``fresh`` also the months and communities to filter by."""
     today = date.today()
+    start, end = _month_range(query.month)
+    base = problem_service.ProblemFilter(year_or_open=query.year)
+    flt = replace(base, team_id=query.team_id, community_id=query.community_id,
+                  status=ProblemStatus(query.status) if query.status else None, start=start,
+                  end=end, overdue_only=query.overdue, on=today, text=query.text)
+    order = PROBLEM_ORDERS[query.column]
     with db.session() as s:
-        values = problem_service.problem_values(
-            s, problem_service.ProblemFilter(year_or_open=year) if year else None)
-    rows = []
-    for (pid, version, number, community_id, community, team_id, reported_on, category,
-         description, anonymous, reporter_name, level, deadline, status) in values:
-        reporter = "匿名" if anonymous else reporter_name
-        rows.append(ProblemRow(
-            pid, version, number, community_id, community, team_id, reported_on,
-            f"{reported_on:%Y-%m}", category, description, reporter, level.label, deadline,
-            status.value, status.label, not status.finished and deadline < today,
-            f"{number}\x1f{category}\x1f{description}\x1f{reporter}".lower()))
-    return rows
+        if order in problem_service.SQL_ORDERS:
+            ids, overdue = problem_service.problem_ids(s, flt, order, query.descending)
+        else:
+            ids = collated(problem_service.problem_texts(s, flt, order), query.descending)
+            overdue = problem_service.problem_count(s, replace(flt, overdue_only=True))
+        total = problem_service.problem_count(s, base)
+        months = communities = None
+        if fresh:
+            months = months_between(*problem_service.problem_span(s, base))
+            communities = problem_service.problem_communities(s, base)
+        rows = _problem_rows_of(s, ids[:BLOCK], today)
+    return Listing(ids, total, rows, overdue, months, communities)
+
+
+def problem_page(db: Database, ids: list[int]) -> list[ProblemRow]:
+    """The rows of these problems (a block of the list, read when the view shows it)."""
+    with db.session() as s:
+        return _problem_rows_of(s, ids, date.today())
+
+
+def _problem_rows_of(s, ids: list[int], today: date) -> list[ProblemRow]:  # type: ignore[no-untyped-def]
+    if not ids:
+        return []
+    values = problem_service.problem_values(s, problem_service.ProblemFilter(ids=ids))
+    return [ProblemRow(pid, version, number, community_id, community, team_id, reported_on,
+                       month_of(reported_on), category, description,
+                       "匿名" if anonymous else reporter_name, level.label, deadline,
+                       status.value, status.label, not status.finished and deadline < today)
+            for (pid, version, number, community_id, community, team_id, reported_on, category,
+                 description, anonymous, reporter_name, level, deadline, status) in values]
 
 
 def problem_detail(db: Database, problem_id: int) -> ProblemDetail:
@@ -155,8 +214,8 @@ def session_rows(db: Database) -> list[SessionRow]:
     with db.session() as s:
         values = station_logs.session_values(s)
     return [SessionRow(
-        sid, team_id, team, community_id, community, held_on, f"{held_on:%Y-%m}",
-        f"{start:%H:%M}—{end:%H:%M}", place, kind.label, members, summary, raised)
+        sid, team_id, team, community_id, community, held_on, month_of(held_on),
+        f"{start.hour:02d}:{start.minute:02d}—{end.hour:02d}:{end.minute:02d}", place, kind.label, members, summary, raised)
         for (sid, _version, team_id, team, community_id, community, held_on, start, end, place,
              kind, _make_up_for, summary, members, raised) in values]
 
@@ -174,7 +233,7 @@ def reception_rows(db: Database) -> list[ReceptionRow]:
     with db.session() as s:
         values = station_logs.reception_values(s)
     return [ReceptionRow(
-        rid, team_id, team, community_id, community, received_on, f"{received_on:%Y-%m}",
+        rid, team_id, team, community_id, community, received_on, month_of(received_on),
         visitor, phone, matter, handling, problem)
         for (rid, _version, team_id, team, community_id, community, received_on, visitor, phone,
              matter, handling, problem) in values]

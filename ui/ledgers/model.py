@@ -29,11 +29,63 @@ class Col:
     fit: str = ""     # as ui.widgets.table.Column: "stretch" takes the room left and elides
 
 
-class LedgerModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Col], key: Callable[[Any], str],
-                 parent: Any = None) -> None:
+class ColumnModel(QAbstractTableModel):
+    """A table of plain rows shown through ``Col`` getters; overdue rows in red. Subclasses
+    hold the rows: ``rowCount``, ``row_at`` (None for a row that cannot be read) and
+    ``row_of_id``."""
+
+    def __init__(self, columns: Sequence[Col], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
+
+    def row_at(self, visible_row: int) -> Any:
+        raise NotImplementedError
+
+    def row_of_id(self, row_id: int) -> int | None:
+        """The visible row showing the record ``row_id``, or None."""
+        raise NotImplementedError
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self.rowCount():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = self.columns[index.column()].get(row)
+            return "" if value is None else str(value)
+        if role == ROW_ROLE:
+            return row
+        if getattr(row, "overdue", False):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(OVERDUE_COLOR)
+            if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+                from PySide6.QtWidgets import QApplication, QStyle
+
+                return QApplication.style().standardIcon(
+                    QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+
+class LedgerModel(ColumnModel):
+    """Every row in memory, for lists of a few thousand."""
+
+    def __init__(self, columns: Sequence[Col], key: Callable[[Any], str],
+                 parent: Any = None) -> None:
+        super().__init__(columns, parent)
         self._key = key
         self._rows: list[Any] = []
         self._keys: list[str] = []
@@ -87,41 +139,12 @@ class LedgerModel(QAbstractTableModel):
     def visible_row_where(self, predicate: Callable[[Any], bool]) -> int | None:
         return next((n for n, i in enumerate(self._visible) if predicate(self._rows[i])), None)
 
+    def row_of_id(self, row_id: int) -> int | None:
+        return self.visible_row_where(lambda r: r.id == row_id)
+
     # -- Qt model -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._visible):
-            return None
-        row = self._rows[self._visible[index.row()]]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.columns[index.column()].get(row)
-            return "" if value is None else str(value)
-        if role == ROW_ROLE:
-            return row
-        if getattr(row, "overdue", False):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(OVERDUE_COLOR)
-            if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-                from PySide6.QtWidgets import QApplication, QStyle
-
-                return QApplication.style().standardIcon(
-                    QStyle.StandardPixmap.SP_MessageBoxWarning)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].title
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
@@ -141,7 +164,7 @@ class LedgerModel(QAbstractTableModel):
         return sorted(range(len(rows)), key=key, reverse=descending)
 
 
-def selected_in(view: Any, model: LedgerModel) -> Any:
+def selected_in(view: Any, model: ColumnModel) -> Any:
     """The plain row behind ``view``'s selection, or None."""
     rows = view.selectionModel().selectedRows()
     if not rows or rows[0].row() >= model.rowCount():
@@ -149,9 +172,9 @@ def selected_in(view: Any, model: LedgerModel) -> Any:
     return model.row_at(rows[0].row())
 
 
-def select_by_id(view: Any, model: LedgerModel, row_id: int | None) -> bool:
+def select_by_id(view: Any, model: ColumnModel, row_id: int | None) -> bool:
     """Select (and show) the visible row with ``row_id``; False when it is filtered out."""
-    found = None if row_id is None else model.visible_row_where(lambda r: r.id == row_id)
+    found = None if row_id is None else model.row_of_id(row_id)
     if found is None:
         return False
     view.selectRow(found)

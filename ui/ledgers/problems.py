@@ -1,4 +1,5 @@
-"""问题台账 tab: every problem the user may read, filtered in memory; raising a problem and
+"""问题台账 tab: the problems the user may read, filtered and sorted by the database and read
+a page at a time (ui/ledgers/paged.py: 20,000 problems open as fast as 200); raising a problem and
 moving it along 登记 → 办理中 → 已办结 → 已反馈 → 已销案 (or back with 重新办理); correcting
 what was registered (修改 or a double-click) while it is still 登记 or 办理中.
 
@@ -24,9 +25,10 @@ from app.services import problems as service
 from ui import tasks
 from ui.context import AppContext
 from ui.ledgers import data
-from ui.ledgers.common import communities_of, filter_combo, months, refill, text_box
+from ui.ledgers.common import communities_of, filter_combo, refill, text_box
 from ui.ledgers.data import ProblemDetail, ProblemRow, TeamChoice
-from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
+from ui.ledgers.model import Col, select_by_id, selected_in
+from ui.ledgers.paged import Listing, PagedModel
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
 from ui.widgets.messages import error
@@ -46,8 +48,8 @@ COLUMNS = (
     Col("状态", lambda r: r.status_label + ("（超期）" if r.overdue else ""), 100))
 
 
-def problem_model(parent: Any = None) -> LedgerModel:
-    return LedgerModel(COLUMNS, lambda r: r.search, parent)
+def problem_model(db: Any, parent: Any = None) -> PagedModel:
+    return PagedModel(COLUMNS, lambda ids: data.problem_page(db, ids), (2, True), parent)
 
 
 class ProblemsTab(ReloadsWhenShown, QWidget):
@@ -60,8 +62,12 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.loaded = False
         self._generation = 0
         self._select_id: int | None = None
+        self._answered = 0             # the generation of the last answer shown
+        self._communities: list[tuple[int, str]] = []
+        self._overdue = 0
         self.detail_value: ProblemDetail | None = None
-        self.model = problem_model(self)
+        self.model = problem_model(ctx.db, self)
+        self.model.sort_requested.connect(self.apply_filter)
         self.team = filter_combo("problemTeam", [], "全部团队")
         self.community = filter_combo("problemCommunity", [], "全部村（社区）")
         self.status = filter_combo("problemStatus", [(s.label, s.value) for s in S], "全部状态")
@@ -74,7 +80,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         for year in range(this_year, this_year - 6, -1):
             self.year.addItem(f"{year}年（含往年未办结）", year)
         self.year.addItem("全部年份", None)
-        self.year.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year.currentIndexChanged.connect(self._period_changed)
         self.search = line_edit(placeholder="搜索编号、类别、描述或反映人…", name="problemSearch")
         self.overdue = QCheckBox("只看超期")
         self.overdue.setObjectName("problemOverdueOnly")
@@ -168,26 +174,67 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
 
     def _refill_communities(self) -> None:
         known = dict((cid, name) for name, cid in communities_of(self.teams))
-        for row in self.model._rows:
-            known.setdefault(row.community_id, row.community)
+        for cid, name in self._communities:
+            known.setdefault(cid, name)
         refill(self.community, sorted(((n, c) for c, n in known.items()), key=lambda x: x[0]))
 
+    @property
+    def pending(self) -> bool:
+        """A query asked for and not answered yet (tests wait on it)."""
+        return self._answered != self._generation
+
+    def _period_changed(self) -> None:
+        """Another year (or period): its months differ, so the month filter starts again."""
+        self.month.blockSignals(True)
+        self.month.setCurrentIndex(0)
+        self.month.blockSignals(False)
+        self.reload()
+
     def reload(self, select_id: int | None = None) -> None:
+        """Read again from the database (after a save, or when shown after changes)."""
         self._stale = False
+        self._query(fresh=True, select_id=select_id)
+
+    def apply_filter(self) -> None:
+        """The filters or the order changed: ask the database for the matching ids."""
+        self.timer.stop()
+        if self.loaded or self.pending:
+            self._query(fresh=False)
+
+    def _query(self, fresh: bool, select_id: int | None = None) -> None:
         self._generation += 1
         generation = self._generation
         self._select_id = select_id if select_id is not None else self._current_id()
-        db, year = self.ctx.db, self.year.currentData()
-        tasks.start(lambda _p, _c: data.problem_rows(db, year),
-                    lambda rows: self._loaded(generation, rows),
+        query = data.ProblemQuery(
+            year=self.year.currentData(), team_id=self.team.currentData(),
+            community_id=self.community.currentData(), status=self.status.currentData(),
+            month=self.month.currentData(), overdue=self.overdue.isChecked(),
+            text=self.search.text(), column=self.model.sort_column,
+            descending=self.model.descending)
+        if self.loaded:
+            self.count.setText(self.count.text().split("　")[0] + "　正在查找…")
+        db = self.ctx.db
+        tasks.start(lambda _p, _c: data.problem_listing(db, query, fresh),
+                    lambda listing: self._listed(generation, listing, fresh, query),
                     lambda exc: self._failed(generation, exc), owner=self)
 
-    def _loaded(self, generation: int, rows: list[ProblemRow]) -> None:
+    def _listed(self, generation: int, listing: Listing, fresh: bool,
+                query: data.ProblemQuery) -> None:
         if generation != self._generation:
+            return   # an older answer arriving late
+        self._answered = generation
+        self.model.set_ids(listing.ids, listing.total, listing.rows, fresh)
+        if listing.months is not None:
+            refill(self.month, [(m, m) for m in listing.months])
+        if listing.communities is not None:
+            self._communities = listing.communities
+            self._refill_communities()
+        if (query.month, query.community_id) != (self.month.currentData(),
+                                                 self.community.currentData()):
+            # a chosen month or community is no longer offered: ask again without it
+            self._query(fresh=False, select_id=self._select_id)
             return
-        self.model.set_rows(rows, presorted=(2, True))   # read newest first
-        refill(self.month, months(r.month for r in rows))
-        self._refill_communities()
+        self._overdue = listing.overdue
         self.loaded = True
         self._update_count()
         if self._select_id is not None:
@@ -197,23 +244,12 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
+        self._answered = generation
         self.count.setText("读取问题台账失败")
         error(self, "问题台账", f"读取问题台账失败：{exc}")
 
-    # -- filtering ---------------------------------------------------------------------------
-    def apply_filter(self) -> None:
-        current = self._current_id()
-        self.model.set_filter(
-            self.search.text(), team_id=self.team.currentData(),
-            community_id=self.community.currentData(), status=self.status.currentData(),
-            month=self.month.currentData(), overdue=True if self.overdue.isChecked() else None)
-        self._update_count()
-        if current is not None:
-            self.select_problem(current)
-        self._update_buttons()
-
     def _update_count(self) -> None:
-        late = sum(1 for i in range(self.model.rowCount()) if self.model.row_at(i).overdue)
+        late = self._overdue
         self.count.setText(f"显示 {self.model.rowCount()} / 共 {self.model.total} 个问题"
                            + (f"，其中超期 {late} 个" if late else ""))
 

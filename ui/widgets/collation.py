@@ -7,18 +7,29 @@ gives the order a clerk expects everywhere.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QCollator, QLocale
 
-_COLLATOR = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-_COLLATOR.setNumericMode(True)  # 二巷2号 before 二巷10号
+# One collator per thread: QCollator is reentrant, not thread-safe, and the big lists sort in
+# workers while the window sorts its own lists.
+_LOCAL = threading.local()
+
+
+def _collator() -> QCollator:
+    collator = getattr(_LOCAL, "collator", None)
+    if collator is None:
+        collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        collator.setNumericMode(True)  # 二巷2号 before 二巷10号
+        _LOCAL.collator = collator
+    return collator
 
 
 @lru_cache(maxsize=200_000)
 def _text_key(text: str) -> Any:
-    return _COLLATOR.sortKey(text)
+    return _collator().sortKey(text)
 
 
 def sort_key(value: Any) -> Any:
@@ -30,7 +41,7 @@ def less_than(left: Any, right: Any) -> bool:
     if left is None or right is None:  # blanks first
         return left is None and right is not None
     if isinstance(left, str) and isinstance(right, str):
-        return _COLLATOR.compare(left, right) < 0
+        return _collator().compare(left, right) < 0
     try:
         return bool(left < right)
     except TypeError:
