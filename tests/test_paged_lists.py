@@ -21,6 +21,7 @@ from tests.test_ui_ledgers import open_page, settle
 from tests.test_ui_visits import open_tab
 from tests.ui_support import seed_town, type_text
 from ui import tasks
+from ui.ledgers import paged_tab
 from ui.ledgers.model import Col
 from ui.ledgers.paged import BLOCK, PagedModel, collated, months_between
 
@@ -54,7 +55,7 @@ def test_problem_ids_come_in_the_asked_order_with_the_overdue_counted(db: Databa
     with db.session() as s:
         flt = ProblemFilter(on=TODAY)
         # newest first, ties by id (newest registered first)
-        assert problems.problem_ids(s, flt) == ([same_day_b, same_day_a, old], 1)
+        assert problems.problem_ids(s, flt) == ([same_day_b, same_day_a, old], [old])
         assert problems.problem_ids(s, flt, "reported_on", False)[0] == [old, same_day_a,
                                                                          same_day_b]
         assert problems.problem_ids(s, flt, "deadline", False)[0] == [old, same_day_a,
@@ -259,3 +260,59 @@ def test_another_year_starts_the_month_filter_again(
     # last year's problems and every problem still open (this month's too)
     assert {tab.model.row_at(i).id for i in range(tab.model.rowCount())} == {this_month,
                                                                             last_year}
+
+
+def test_once_the_keys_are_read_typing_narrows_in_memory_as_the_database_would(
+        qtbot, db, finish_tasks) -> None:  # type: ignore[no-untyped-def]
+    ids = seed_town(db)
+    raise_(db, ids, TODAY, "村口路灯不亮", reporter="Wang Fang")
+    raise_(db, ids, TODAY - timedelta(days=3), "路灯 100% 修好了吗", category="基础设施")
+    raise_(db, ids, TODAY - timedelta(days=9), "邻里纠纷", anonymous=True)
+    page = open_page(qtbot, db)
+    tab = page.problems
+    qtbot.waitUntil(lambda: tab.searching_in_memory)
+    asked = tab._generation
+    for needle in ("路灯", "wang", "匿名", "100%", "石岗村-", "基础", "纠纷", "没有这个", " 路灯 "):
+        tab.search.setText(needle)                      # narrowed at once, no query
+        assert tab._generation == asked and not tab.timer.isActive()
+        shown = {tab.model.row_at(i).id for i in range(tab.model.rowCount())}
+        with db.session() as s:
+            wanted = set(problems.problem_ids(s, ProblemFilter(
+                year_or_open=TODAY.year, text=needle))[0])
+        assert shown == wanted, needle
+    tab.search.clear()
+    assert tab.model.rowCount() == 3
+    # a reload (records may have changed) reads the keys again; meanwhile a search is a query
+    tab.reload()
+    assert not tab.searching_in_memory
+    qtbot.waitUntil(lambda: tab.searching_in_memory)
+
+
+def test_the_visit_search_in_memory_matches_the_database(
+        qtbot, db, finish_tasks, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    town = make_visit_town(db)
+    with db.session() as s:
+        visit(s, town, 2, "a", date(2026, 5, 6), notes="老人腿脚不便，代办医保")
+    page = open_tab(qtbot, db)
+    tab = page.visits
+    tab.year.setCurrentIndex(tab.year.findData(None))       # every visit
+    qtbot.waitUntil(lambda: not tab.pending and tab.searching_in_memory)
+    sql_answers = {}
+    for needle in ("医保", "李文", "2 号", "户主1", "东湖", "石岗村驻点", "没有"):
+        with db.session() as s:
+            sql_answers[needle] = set(visits.visit_ids(s, VisitFilter(text=needle)))
+    for needle in ("医保", "李文", "2 号", "户主1", "东湖", "石岗村驻点", "没有"):
+        tab.search.setText(needle)
+        assert not tab.timer.isActive() and not tab.pending
+        shown = {tab.model.row_at(i).id for i in range(tab.model.rowCount())}
+        assert shown == sql_answers[needle], needle
+    # a period longer than KEYS_LIMIT keeps asking the database, the same answers
+    monkeypatch.setattr(paged_tab, "KEYS_LIMIT", 5)
+    tab.search.clear()
+    tab.reload()
+    qtbot.waitUntil(lambda: not tab.pending)
+    qtbot.wait(100)
+    assert not tab.searching_in_memory
+    type_text(qtbot, tab.search, "李文")
+    qtbot.waitUntil(lambda: not tab.timer.isActive() and not tab.pending)
+    assert {tab.model.row_at(i).id for i in range(tab.model.rowCount())} == sql_answers["李文"]

@@ -421,19 +421,32 @@ _NEWEST_FIRST = (Problem.reported_on.desc(), Problem.id.desc())
 
 
 def problem_ids(session: Session, flt: ProblemFilter | None = None,
-                order: str = "reported_on", descending: bool = True) -> tuple[list[int], int]:
+                order: str = "reported_on", descending: bool = True
+                ) -> tuple[list[int], list[int]]:
     """The ids of the problems ``flt`` selects, in ``order`` (a key of SQL_ORDERS), ties by
-    registration (the other way round when ascending) — what a list that reads only its visible rows needs — and how many of them
-    are overdue on ``flt.on`` (counted in the same pass: a second query scanned the text again)."""
+    registration (the other way round when ascending) — what a list that reads only its
+    visible rows needs — and which of them are overdue on ``flt.on`` (found in the same pass:
+    a second query scanned the text again)."""
     keys = SQL_ORDERS[order]
     late = case((Problem.overdue_clause(flt.on if flt else None), 1), else_=0)
     query = problem_query(session, flt).with_only_columns(Problem.id, late).order_by(
         *(key.desc() if descending else key.asc() for key in (*keys, Problem.id)))
-    ids, overdue = [], 0
+    ids, overdue = [], []
     for pid, is_late in session.connection().execute(query):
         ids.append(pid)
-        overdue += is_late
+        if is_late:
+            overdue.append(pid)
     return ids, overdue
+
+
+def problem_search_values(session: Session, flt: ProblemFilter | None = None
+                          ) -> list[tuple[int, str, str, str, str]]:
+    """(id, number, category, description, reporter as the list shows it) of the problems
+    ``flt`` selects: the text ``flt.text`` is matched against, for a search done in memory."""
+    query = problem_query(session, flt).with_only_columns(
+        Problem.id, Problem.number, Problem.category, Problem.description,
+        TEXT_COLUMNS["reporter"])
+    return [tuple(row) for row in session.connection().execute(query)]  # type: ignore[misc]
 
 
 def problem_texts(session: Session, flt: ProblemFilter | None, column: str

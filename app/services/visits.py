@@ -617,6 +617,22 @@ def visit_keys(session: Session, flt: VisitFilter, column: str) -> list[tuple[in
     return [(vid, text or "") for vid, text in connection.execute(query)]
 
 
+def visit_search_values(session: Session, flt: VisitFilter
+                        ) -> list[tuple[int, str, str, str, str, str, str]]:
+    """(id, team, community, address, head, visitors, notes) of the visits ``flt`` selects: the
+    text ``flt.text`` is matched against, for a search done in memory."""
+    conditions = _visit_conditions(session, flt)
+    team_names = dict(session.execute(select(Team.id, Team.name)).all())
+    community_names = dict(session.execute(select(Community.id, Community.name)).all())
+    joined = _visitor_names(session, select(Visit.id).where(*conditions))
+    query = (select(Visit.id, Visit.team_id, Visit.community_id, Household.address,
+                    Household.head_name, Visit.notes)
+             .join(Household, Household.id == Visit.household_id).where(*conditions))
+    return [(vid, team_names.get(tid, ""), community_names.get(cid, ""), address, head,
+             joined.get(vid, ""), notes)
+            for vid, tid, cid, address, head, notes in session.connection().execute(query)]
+
+
 def _visitor_names(session: Session, visits) -> dict[int, str]:  # type: ignore[no-untyped-def]
     """Visit id → its visitors' names (、-joined, in the order they were recorded) for the
     visits of the ``visits`` id select; names read once and joined in Python (a per-row
@@ -669,4 +685,4 @@ __all__ = ["Coverage", "HouseholdChoice", "NotVisitedRow", "TeamProgress", "Visi
            "VisitInput", "VisitRow", "coverage", "get_visit", "household_choices",
            "latest_visit_day", "list_visits", "not_visited", "record_visit", "signed_in_person", "update_visit",
            "visit_form", "visit_values", "VisitFilter", "visit_ids", "visit_count",
-           "visit_span", "visit_keys"]
+           "visit_span", "visit_keys", "visit_search_values"]

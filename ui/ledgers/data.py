@@ -14,6 +14,7 @@ from app.models import ProblemStatus
 from app.services import problems as problem_service
 from app.services import station_logs, teams
 from ui.ledgers.paged import BLOCK, Listing, collated, months_between
+from ui.ledgers.paged_tab import search_key
 
 
 def month_of(day: date) -> str:
@@ -161,17 +162,27 @@ def problem_listing(db: Database, query: ProblemQuery, fresh: bool = True) -> Li
     order = PROBLEM_ORDERS[query.column]
     with db.session() as s:
         if order in problem_service.SQL_ORDERS:
-            ids, overdue = problem_service.problem_ids(s, flt, order, query.descending)
+            ids, late = problem_service.problem_ids(s, flt, order, query.descending)
         else:
             ids = collated(problem_service.problem_texts(s, flt, order), query.descending)
-            overdue = problem_service.problem_count(s, replace(flt, overdue_only=True))
+            late = problem_service.problem_ids(s, replace(flt, overdue_only=True))[0]
         total = problem_service.problem_count(s, base)
         months = communities = None
         if fresh:
             months = months_between(*problem_service.problem_span(s, base))
             communities = problem_service.problem_communities(s, base)
         rows = _problem_rows_of(s, ids[:BLOCK], today)
-    return Listing(ids, total, rows, overdue, months, communities)
+    return Listing(ids, total, rows, frozenset(late), months, communities)
+
+
+def problem_search_keys(db: Database, year: int | None) -> dict[int, str]:
+    """Runs in a worker: the search text of every problem of the period (see ProblemQuery.year),
+    for a search done in memory (ui/ledgers/paged_tab.py)."""
+    with db.session() as s:
+        values = problem_service.problem_search_values(
+            s, problem_service.ProblemFilter(year_or_open=year))
+    return {pid: search_key(number, category, description, reporter)
+            for pid, number, category, description, reporter in values}
 
 
 def problem_page(db: Database, ids: list[int]) -> list[ProblemRow]:

@@ -32,7 +32,7 @@ class Listing:
     ids: list[int]
     total: int                       # in the chosen period, before the other filters
     rows: list[Any] = field(default_factory=list)   # the first block, read with the ids
-    overdue: int = 0                 # among the matching ones
+    late: frozenset[int] = frozenset()               # the overdue ones among them
     months: list[str] | None = None  # "2026-03", newest first (only when asked for)
     communities: list[tuple[int, str]] | None = None
 

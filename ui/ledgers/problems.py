@@ -22,13 +22,13 @@ from app.auth import Permission
 from app.errors import DomainError
 from app.models import FeedbackMethod, HandlingLevel, ProblemSource, ProblemStatus, Satisfaction
 from app.services import problems as service
-from ui import tasks
 from ui.context import AppContext
 from ui.ledgers import data
 from ui.ledgers.common import communities_of, filter_combo, refill, text_box
 from ui.ledgers.data import ProblemDetail, ProblemRow, TeamChoice
 from ui.ledgers.model import Col, select_by_id, selected_in
 from ui.ledgers.paged import Listing, PagedModel
+from ui.ledgers.paged_tab import PagedQueries
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
 from ui.widgets.messages import error
@@ -52,28 +52,25 @@ def problem_model(db: Any, parent: Any = None) -> PagedModel:
     return PagedModel(COLUMNS, lambda ids: data.problem_page(db, ids), (2, True), parent)
 
 
-class ProblemsTab(ReloadsWhenShown, QWidget):
+class ProblemsTab(PagedQueries, ReloadsWhenShown, QWidget):
     changed = Signal()   # after a save here
+    WHAT = "问题台账"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.teams: list[TeamChoice] = []
-        self.loaded = False
-        self._generation = 0
-        self._select_id: int | None = None
-        self._answered = 0             # the generation of the last answer shown
         self._communities: list[tuple[int, str]] = []
-        self._overdue = 0
+        self._late: frozenset[int] = frozenset()
+        self._asked = data.ProblemQuery()
         self.detail_value: ProblemDetail | None = None
         self.model = problem_model(ctx.db, self)
-        self.model.sort_requested.connect(self.apply_filter)
         self.team = filter_combo("problemTeam", [], "全部团队")
         self.community = filter_combo("problemCommunity", [], "全部村（社区）")
         self.status = filter_combo("problemStatus", [(s.label, s.value) for s in S], "全部状态")
         self.month = filter_combo("problemMonth", [], "全部月份")
         # Numbers run per year, as the paper ledger does: it opens on this year's problems
-        # with every earlier one still open (the large town's 20,000 take twice as long).
+        # with every earlier one still open.
         self.year = QComboBox()
         self.year.setObjectName("problemYear")
         this_year = date.today().year
@@ -85,8 +82,6 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         self.overdue = QCheckBox("只看超期")
         self.overdue.setObjectName("problemOverdueOnly")
         self.timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self.timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
         for combo in (self.team, self.community, self.status, self.month):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.overdue.toggled.connect(self.apply_filter)
@@ -158,6 +153,7 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
         layout.addLayout(buttons)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
+        self.init_queries()
         self._update_buttons()
 
     def _button(self, name: str, text: str, slot: Any) -> QPushButton:
@@ -178,80 +174,52 @@ class ProblemsTab(ReloadsWhenShown, QWidget):
             known.setdefault(cid, name)
         refill(self.community, sorted(((n, c) for c, n in known.items()), key=lambda x: x[0]))
 
-    @property
-    def pending(self) -> bool:
-        """A query asked for and not answered yet (tests wait on it)."""
-        return self._answered != self._generation
-
     def _period_changed(self) -> None:
-        """Another year (or period): its months differ, so the month filter starts again."""
+        """Another year: its months differ, so the month filter starts again."""
         self.month.blockSignals(True)
         self.month.setCurrentIndex(0)
         self.month.blockSignals(False)
         self.reload()
 
-    def reload(self, select_id: int | None = None) -> None:
-        """Read again from the database (after a save, or when shown after changes)."""
-        self._stale = False
-        self._query(fresh=True, select_id=select_id)
-
-    def apply_filter(self) -> None:
-        """The filters or the order changed: ask the database for the matching ids."""
-        self.timer.stop()
-        if self.loaded or self.pending:
-            self._query(fresh=False)
-
-    def _query(self, fresh: bool, select_id: int | None = None) -> None:
-        self._generation += 1
-        generation = self._generation
-        self._select_id = select_id if select_id is not None else self._current_id()
+    # -- the paged list's hooks (ui/ledgers/paged_tab.py) -----------------------------------
+    def listing_work(self, text: str, fresh: bool) -> Any:
         query = data.ProblemQuery(
             year=self.year.currentData(), team_id=self.team.currentData(),
             community_id=self.community.currentData(), status=self.status.currentData(),
-            month=self.month.currentData(), overdue=self.overdue.isChecked(),
-            text=self.search.text(), column=self.model.sort_column,
-            descending=self.model.descending)
-        if self.loaded:
-            self.count.setText(self.count.text().split("　")[0] + "　正在查找…")
+            month=self.month.currentData(), overdue=self.overdue.isChecked(), text=text,
+            column=self.model.sort_column, descending=self.model.descending)
+        self._asked = query
         db = self.ctx.db
-        tasks.start(lambda _p, _c: data.problem_listing(db, query, fresh),
-                    lambda listing: self._listed(generation, listing, fresh, query),
-                    lambda exc: self._failed(generation, exc), owner=self)
+        return lambda: data.problem_listing(db, query, fresh)
 
-    def _listed(self, generation: int, listing: Listing, fresh: bool,
-                query: data.ProblemQuery) -> None:
-        if generation != self._generation:
-            return   # an older answer arriving late
-        self._answered = generation
-        self.model.set_ids(listing.ids, listing.total, listing.rows, fresh)
+    def keys_work(self) -> Any:
+        db, year = self.ctx.db, self.year.currentData()
+        return lambda: data.problem_search_keys(db, year)
+
+    def took_listing(self, listing: Listing, fresh: bool) -> bool:
+        asked = (self._asked.month, self._asked.community_id)
         if listing.months is not None:
             refill(self.month, [(m, m) for m in listing.months])
         if listing.communities is not None:
             self._communities = listing.communities
             self._refill_communities()
-        if (query.month, query.community_id) != (self.month.currentData(),
-                                                 self.community.currentData()):
-            # a chosen month or community is no longer offered: ask again without it
-            self._query(fresh=False, select_id=self._select_id)
-            return
-        self._overdue = listing.overdue
-        self.loaded = True
-        self._update_count()
-        if self._select_id is not None:
-            self.select_problem(self._select_id)
-        self._update_buttons()
+        self._late = listing.late
+        # a chosen month or community no longer offered: ask again without it
+        return asked != (self.month.currentData(), self.community.currentData())
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._answered = generation
-        self.count.setText("读取问题台账失败")
-        error(self, "问题台账", f"读取问题台账失败：{exc}")
-
-    def _update_count(self) -> None:
-        late = self._overdue
+    def update_count(self) -> None:
+        late = sum(1 for i in self.model.ids if i in self._late) if self._late else 0
         self.count.setText(f"显示 {self.model.rowCount()} / 共 {self.model.total} 个问题"
                            + (f"，其中超期 {late} 个" if late else ""))
+
+    def listed(self) -> None:
+        self._update_buttons()
+
+    def current_id(self) -> int | None:
+        return self._current_id()
+
+    def select_id(self, record_id: int) -> bool:
+        return self.select_problem(record_id)
 
     # -- selection and detail ----------------------------------------------------------------
     def selected(self) -> ProblemRow | None:

@@ -26,6 +26,7 @@ from ui.ledgers.common import LedgerTab, refill, text_box
 from ui.ledgers.data import TeamChoice
 from ui.ledgers.model import Col, select_by_id, selected_in
 from ui.ledgers.paged import BLOCK, Listing, PagedModel, collated, months_between
+from ui.ledgers.paged_tab import PagedQueries, search_key
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
 from ui.widgets.messages import error
@@ -124,6 +125,18 @@ def visit_page(db: Database, ids: list[int]) -> list[VisitLine]:
         return _lines(s, ids)
 
 
+def visit_search_keys(db: Database, period: Any) -> dict[int, str]:
+    """Runs in a worker: the search text of every visit of the period, for a search done in
+    memory (ui/ledgers/paged_tab.py)."""
+    with db.session() as s:
+        latest = service.latest_visit_day(s) if period == LATEST else None
+        start, end = period_range(period, latest)
+        if period == LATEST and latest is None:
+            return {}
+        values = service.visit_search_values(s, service.VisitFilter(start=start, end=end))
+    return {vid: search_key(*texts) for vid, *texts in values}
+
+
 def _lines(s: Any, ids: list[int]) -> list[VisitLine]:
     if not ids:
         return []
@@ -140,9 +153,9 @@ COLUMNS = (
     Col("走访情况", lambda r: r.notes, 240, "stretch"), Col("问题", lambda r: r.problems or "", 40))
 
 
-class VisitsTab(LedgerTab):
-    """Filtered and sorted by the database, read a page at a time (ui/ledgers/paged.py): a
-    year of the large town's visits (96,000) opens as fast as a month."""
+class VisitsTab(PagedQueries, LedgerTab):
+    """Filtered and sorted by the database, read a page at a time (ui/ledgers/paged.py,
+    paged_tab.py): a year of the large town's visits (96,000) opens as fast as a month."""
 
     NAME, WHAT, UNIT = "visit", "走访记录", "次走访"
     SEARCH_HINT, RECORD_LABEL = "搜索地址、户主、走访人或走访情况…", "记录走访"
@@ -150,14 +163,8 @@ class VisitsTab(LedgerTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self._select_id: int | None = None
-        self._answered = 0
-        self.model.sort_requested.connect(self.apply_filter)
-        # The search asks the database: wait for a pause in the typing.
-        self.search.textChanged.disconnect(self.apply_filter)
+        self.search.textChanged.disconnect(self.apply_filter)   # PagedQueries takes it
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self.timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _t: self.timer.start())
         # A month at a time by default, as the paper register is kept: the newest month with
         # visits first; a year, or every visit, on request.
         self.year = QComboBox()
@@ -187,72 +194,57 @@ class VisitsTab(LedgerTab):
         layout.addLayout(self.top)
         layout.addLayout(self.filters)
         layout.addWidget(self.listing, 1)
+        self._asked = VisitQuery()
+        self.init_queries()
 
     def make_model(self) -> PagedModel:
         db = self.ctx.db
         return PagedModel(COLUMNS, lambda ids: visit_page(db, ids), (0, True), self)
 
-    # -- loading and filtering: queries in a worker ------------------------------------------
-    @property
-    def pending(self) -> bool:
-        """A query asked for and not answered yet (tests wait on it)."""
-        return self._answered != self._generation
-
     def _period_changed(self) -> None:
-        """Another year (or period): its months differ, so the month filter starts again."""
+        """Another period: its months differ, so the month filter starts again."""
         self.month.blockSignals(True)
         self.month.setCurrentIndex(0)
         self.month.blockSignals(False)
         self.reload()
 
-    def reload(self) -> None:
-        self._stale = False
-        self._query(fresh=True)
-
-    def apply_filter(self) -> None:
-        self.timer.stop()
-        if self.loaded or self.pending:
-            self._query(fresh=False)
-
-    def _query(self, fresh: bool) -> None:
-        self._generation += 1
-        generation = self._generation
-        if self._select_id is None:
-            current = self.selected()
-            self._select_id = current.id if current else None
+    # -- the paged list's hooks (ui/ledgers/paged_tab.py) -----------------------------------
+    def listing_work(self, text: str, fresh: bool) -> Any:
         query = VisitQuery(period=self.year.currentData(), team_id=self.team.currentData(),
                            community_id=self.community.currentData(),
-                           month=self.month.currentData(), text=self.search.text(),
+                           month=self.month.currentData(), text=text,
                            column=self.model.sort_column, descending=self.model.descending)
-        if self.loaded:
-            self.count.setText(self.count.text().split("　")[0] + "　正在查找…")
+        self._asked = query
         db = self.ctx.db
-        tasks.start(lambda _p, _c: visit_listing(db, query, fresh),
-                    lambda listing: self._listed(generation, listing, fresh, query),
-                    lambda exc: self._query_failed(generation, exc), owner=self)
+        return lambda: visit_listing(db, query, fresh)
 
-    def _listed(self, generation: int, listing: Listing, fresh: bool,
-                query: VisitQuery) -> None:
-        if generation != self._generation:
-            return   # an older answer arriving late
-        self._answered = generation
-        self.model.set_ids(listing.ids, listing.total, listing.rows, fresh)
-        if listing.months is not None:
-            refill(self.month, [(m, m) for m in listing.months])
-            if query.month != self.month.currentData():
-                self._query(fresh=False)   # the chosen month is no longer offered
-                return
-        self.loaded = True
+    def keys_work(self) -> Any:
+        db, period = self.ctx.db, self.year.currentData()
+        return lambda: visit_search_keys(db, period)
+
+    def took_listing(self, listing: Listing, fresh: bool) -> bool:
+        if listing.months is None:
+            return False
+        refill(self.month, [(m, m) for m in listing.months])
+        return self._asked.month != self.month.currentData()   # the chosen month is gone
+
+    def update_count(self) -> None:
         self._update_count()
-        if self._select_id is not None:
-            self.select_visit(self._select_id)
-            self._select_id = None
+
+    def listed(self) -> None:
         self._update_buttons()
 
-    def _query_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._answered = generation
-            self._failed(exc)
+    def current_id(self) -> int | None:
+        row = self.selected()
+        return row.id if row else None
+
+    def after_record(self, select_id: int | None = None) -> None:  # type: ignore[override]
+        self.changed.emit()
+        self.ctx.data_changed.emit()
+        self.reload(select_id=select_id)
+
+    def select_id(self, record_id: int) -> bool:
+        return self.select_visit(record_id)
 
     # -- selection ---------------------------------------------------------------------------
     def selected(self) -> VisitLine | None:
@@ -271,8 +263,7 @@ class VisitsTab(LedgerTab):
     def record(self) -> None:
         dialog = VisitDialog(self.ctx, self.teams, self)
         if dialog.exec() and dialog.result_value is not None:
-            self._select_id = dialog.result_value
-            self.after_record()
+            self.after_record(dialog.result_value)
 
     def edit_selected(self) -> None:
         row = self.selected()
@@ -286,8 +277,7 @@ class VisitsTab(LedgerTab):
             return
         dialog = VisitDialog(self.ctx, self.teams, self, form)
         if dialog.exec() and dialog.result_value is not None:
-            self._select_id = dialog.result_value
-            self.after_record()
+            self.after_record(dialog.result_value)
 
 
 class VisitDialog(FormDialog):
