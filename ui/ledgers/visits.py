@@ -92,7 +92,7 @@ VISIT_ORDERS = (None, "team", "community", "address", "head_name", "visitors", "
 
 def visit_listing(db: Database, query: VisitQuery, fresh: bool = True) -> Listing:
     """Runs in a worker: the ids of the visits ``query`` selects, in its order, the first block
-    of rows and the count of the period; with ``fresh`` also the months and communities."""
+    of rows and the count of the period; with ``fresh`` also its months."""
     with db.session() as s:
         latest = service.latest_visit_day(s) if query.period == LATEST else None
         if query.period == LATEST and latest is None:
@@ -116,7 +116,7 @@ def visit_listing(db: Database, query: VisitQuery, fresh: bool = True) -> Listin
         total = len(ids) if flt == base else service.visit_count(s, base)
         months = months_between(*service.visit_span(s, base)) if fresh else None
         rows = _lines(s, ids[:BLOCK])
-    return Listing(ids, total, rows, 0, months)
+    return Listing(ids, total, rows, months=months)
 
 
 def visit_page(db: Database, ids: list[int]) -> list[VisitLine]:
