@@ -40,7 +40,7 @@ def search_key(*parts: str) -> str:
 
 class PagedQueries:
     """Mixed into a QWidget tab that has ``ctx``, ``model`` (PagedModel), ``table``, ``search``,
-    ``timer`` (single-shot, the typing pause), ``count`` and ``WHAT``; it gives the hooks below
+    ``timer`` (single-shot, the typing pause), ``month`` (combo), ``count`` and ``WHAT``; it gives the hooks below
     and calls ``init_queries`` once its widgets exist."""
 
     WHAT = ""
@@ -97,6 +97,13 @@ class PagedQueries:
         """Read again from the database (after a save, or when shown after changes)."""
         self._stale = False
         self._query(fresh=True, select_id=select_id)
+
+    def period_changed(self) -> None:
+        """Another year or period: its months differ, so the month filter starts again."""
+        self.month.blockSignals(True)
+        self.month.setCurrentIndex(0)
+        self.month.blockSignals(False)
+        self.reload()
 
     def apply_filter(self) -> None:
         """The filters or the order changed: ask the database for the matching ids."""

@@ -77,7 +77,7 @@ class ProblemsTab(PagedQueries, ReloadsWhenShown, QWidget):
         for year in range(this_year, this_year - 6, -1):
             self.year.addItem(f"{year}年（含往年未办结）", year)
         self.year.addItem("全部年份", None)
-        self.year.currentIndexChanged.connect(self._period_changed)
+        self.year.currentIndexChanged.connect(self.period_changed)
         self.search = line_edit(placeholder="搜索编号、类别、描述或反映人…", name="problemSearch")
         self.overdue = QCheckBox("只看超期")
         self.overdue.setObjectName("problemOverdueOnly")
@@ -173,13 +173,6 @@ class ProblemsTab(PagedQueries, ReloadsWhenShown, QWidget):
         for cid, name in self._communities:
             known.setdefault(cid, name)
         refill(self.community, sorted(((n, c) for c, n in known.items()), key=lambda x: x[0]))
-
-    def _period_changed(self) -> None:
-        """Another year: its months differ, so the month filter starts again."""
-        self.month.blockSignals(True)
-        self.month.setCurrentIndex(0)
-        self.month.blockSignals(False)
-        self.reload()
 
     # -- the paged list's hooks (ui/ledgers/paged_tab.py) -----------------------------------
     def listing_work(self, text: str, fresh: bool) -> Any:

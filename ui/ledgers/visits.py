@@ -178,7 +178,7 @@ class VisitsTab(PagedQueries, LedgerTab):
         for year in range(today.year, today.year - 6, -1):
             self.year.addItem(f"{year}年全年", year)
         self.year.addItem("全部", None)
-        self.year.currentIndexChanged.connect(self._period_changed)
+        self.year.currentIndexChanged.connect(self.period_changed)
         self.filters.insertWidget(0, self.year)
         self.may_keep = ctx.can(Permission.KEEP_RECORDS)
         self.edit_button = QPushButton("修改")
@@ -200,13 +200,6 @@ class VisitsTab(PagedQueries, LedgerTab):
     def make_model(self) -> PagedModel:
         db = self.ctx.db
         return PagedModel(COLUMNS, lambda ids: visit_page(db, ids), (0, True), self)
-
-    def _period_changed(self) -> None:
-        """Another period: its months differ, so the month filter starts again."""
-        self.month.blockSignals(True)
-        self.month.setCurrentIndex(0)
-        self.month.blockSignals(False)
-        self.reload()
 
     # -- the paged list's hooks (ui/ledgers/paged_tab.py) -----------------------------------
     def listing_work(self, text: str, fresh: bool) -> Any:

@@ -64,13 +64,18 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].title
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
+        return header_text(self.columns, section, orientation, role)
+
+
+def header_text(columns: Any, section: int, orientation: Qt.Orientation, role: int) -> Any:
+    """A list's header: the column titles across, row numbers down."""
+    if role != Qt.ItemDataRole.DisplayRole:
         return None
+    if orientation == Qt.Orientation.Horizontal and 0 <= section < len(columns):
+        return columns[section].title
+    if orientation == Qt.Orientation.Vertical:
+        return str(section + 1)
+    return None
 
 
 class SearchProxy(QSortFilterProxyModel):
