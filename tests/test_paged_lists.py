@@ -316,3 +316,23 @@ def test_the_visit_search_in_memory_matches_the_database(
     type_text(qtbot, tab.search, "李文")
     qtbot.waitUntil(lambda: not tab.timer.isActive() and not tab.pending)
     assert {tab.model.row_at(i).id for i in range(tab.model.rowCount())} == sql_answers["李文"]
+
+
+def test_the_selected_problem_stays_selected_through_sorting_and_filtering(
+        qtbot, db, finish_tasks) -> None:  # type: ignore[no-untyped-def]
+    ids = seed_town(db)
+    made = [raise_(db, ids, TODAY - timedelta(days=n), f"问题{n}") for n in range(5)]
+    page = open_page(qtbot, db)
+    tab = page.problems
+    tab.select_problem(made[3])
+    tab.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)      # 问题描述
+    settle(qtbot, tab)
+    assert tab.selected().id == made[3]
+    assert tab.model.row_of_id(made[3]) == 3
+    tab.select_problem(made[1])
+    tab.team.setCurrentIndex(tab.team.findData(ids["team"]))
+    settle(qtbot, tab)
+    assert tab.selected().id == made[1]
+    tab.status.setCurrentIndex(tab.status.findData(ProblemStatus.CLOSED.value))
+    settle(qtbot, tab)
+    assert tab.model.rowCount() == 0 and tab.selected() is None

@@ -119,12 +119,14 @@ class PagedQueries:
 
     def _query(self, fresh: bool, select_id: int | None = None) -> None:
         self.timer.stop()
+        # The row to select in the answer: the one asked for, else the one selected now, else
+        # (a query still out) the one the previous query was to select.
+        was_pending = self.pending
+        selected = select_id if select_id is not None else self.current_id()
+        if selected is not None or not was_pending:
+            self._select_id = selected
         self._generation += 1
         generation = self._generation
-        if select_id is not None:
-            self._select_id = select_id
-        elif not self.pending or self._select_id is None:
-            self._select_id = self.current_id()
         if fresh:   # records may have changed: the keys are read again after this answer
             self._keys = None
             self._keys_generation += 1
