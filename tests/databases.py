@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
@@ -91,3 +92,13 @@ def open_test_database(path: Path, actor: Actor | None = None) -> Database:
     permissions pass the actor of a real account.
     """
     return open_database(db_target(path)).act_as(actor or Actor.program())
+
+
+def copy_of(path: Path, to: Path) -> Path:
+    """A consistent copy of a SQLite file (the backup API, so WAL content is included)."""
+    src, dst = sqlite3.connect(path), sqlite3.connect(to)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return to

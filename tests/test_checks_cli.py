@@ -6,7 +6,6 @@ the same team — a month is never drawn twice, and the files are written and au
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from app.db import open_database
 from app.models import AuditEntry, LedgerCheck, Role
 from app.services import accounts, people, teams
 from tests.accounts_support import ADMIN, act_as_admin_in_commands, add_admin
-from tests.databases import open_test_database
+from tests.databases import copy_of, open_test_database
 from tests.test_services_spot_checks import make_teams, no_full_checks
 
 pytestmark = [pytest.mark.sqlite_only]
@@ -52,16 +51,6 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
     act_as_admin_in_commands(monkeypatch)
-
-
-def copy_of(path: Path, to: Path) -> Path:
-    """A consistent copy of the SQLite file (the backup API, so WAL content is included)."""
-    src, dst = sqlite3.connect(path), sqlite3.connect(to)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return to
 
 
 def drawn(output: str) -> tuple[str, str]:

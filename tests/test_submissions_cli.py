@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import sqlite3
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -34,7 +33,7 @@ from app.models import (AuditEntry, Disbursement, FundingProject, HandlingLevel,
 from app.services import accounts, funding, notice_photos, problems, written_reports
 from app.services.funding import ProjectInput
 from tests.accounts_support import add_admin, act_as_admin_in_commands
-from tests.databases import open_test_database
+from tests.databases import copy_of, open_test_database
 from tests.test_meetings_pdf import flat, texts
 from tests.ui_support import seed_town
 
@@ -109,15 +108,6 @@ def package(team_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
     act_as_admin_in_commands(monkeypatch)
-
-
-def copy_of(path: Path, to: Path) -> Path:
-    src, dst = sqlite3.connect(path), sqlite3.connect(to)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return to
 
 
 def counts(path: Path) -> dict[str, int]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData, func
+from sqlalchemy import DateTime, Enum, Integer, MetaData, func, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints let Alembic alter them on every database, SQLite batch mode included.
@@ -39,3 +40,12 @@ class Versioned:
     """Optimistic concurrency: a save against a stale version fails instead of overwriting."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+def was_set_in_database(session: Any, obj: Any, attribute: str) -> bool:
+    """``obj.<attribute>`` was already set in the database before this flush: the change that
+    sets it (finalising, reporting) is not yet a change to a locked record."""
+    history = inspect(obj).attrs[attribute].history
+    if history.deleted:
+        return history.deleted[0] is not None
+    return getattr(obj, attribute) is not None and obj not in session.new

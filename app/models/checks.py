@@ -19,7 +19,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.errors import DomainError
-from app.models.base import Base, Timestamped, Versioned, enum_column
+from app.models.base import Base, Timestamped, Versioned, enum_column, was_set_in_database
 from app.models.enums import (CheckKind, FindingSource, FindingStatus, ItemResult, Severity,
                               Whereabouts)
 
@@ -299,13 +299,6 @@ def _owner(obj: Any) -> Any:
     return obj
 
 
-def _was_reported(session: Session, owner: Any) -> bool:
-    history = inspect(owner).attrs.reported_at.history
-    if history.deleted:
-        return history.deleted[0] is not None
-    return owner.reported_at is not None and owner not in session.new
-
-
 @event.listens_for(Session, "before_flush")
 def _refuse_silent_rewrites(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(CHECK_AMENDING):
@@ -315,7 +308,7 @@ def _refuse_silent_rewrites(session: Session, _context: Any, _instances: Any) ->
         if columns is None:
             continue
         owner = _owner(obj)
-        if owner is None or not _was_reported(session, owner):
+        if owner is None or not was_set_in_database(session, owner, "reported_at"):
             continue
         state = inspect(obj)
         touched = (obj in session.new or obj in session.deleted

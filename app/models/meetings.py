@@ -17,7 +17,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, Date, DateTime, Foreig
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.errors import DomainError
-from app.models.base import Base, Timestamped, Versioned, enum_column
+from app.models.base import Base, Timestamped, Versioned, enum_column, was_set_in_database
 from app.models.enums import Attendance, MeetingKind
 
 if TYPE_CHECKING:
@@ -211,15 +211,6 @@ def _meeting_of(obj: Any) -> Meeting | None:
     return obj if isinstance(obj, Meeting) else obj.meeting
 
 
-def _was_final(session: Session, meeting: Meeting) -> bool:
-    """Final in the database already (finalising itself is the change that sets it)."""
-    from sqlalchemy import inspect
-    history = inspect(meeting).attrs.finalised_at.history
-    if history.deleted:
-        return history.deleted[0] is not None
-    return meeting.finalised_at is not None and meeting not in session.new
-
-
 @event.listens_for(Session, "before_flush")
 def _refuse_silent_rewrites(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(AMENDING):
@@ -230,6 +221,6 @@ def _refuse_silent_rewrites(session: Session, _context: Any, _instances: Any) ->
         if obj in session.dirty and not session.is_modified(obj, include_collections=True):
             continue
         meeting = _meeting_of(obj)
-        if meeting is not None and _was_final(session, meeting):
+        if meeting is not None and was_set_in_database(session, meeting, "finalised_at"):
             raise DomainError(f"会议记录“{meeting.title}”已定稿，不能直接修改；"
                               "请以“更正”方式说明原因后修改，原记录保留可查。")

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from app.errors import DomainError
 from app.models import FindingSource, Severity
 from app.services import findings as finding_service
 from app.services.patrols import RECTIFY_DAYS
@@ -19,7 +20,7 @@ from ui.checks.data import FindingLine
 from ui.context import AppContext
 from ui.ledgers.common import filter_combo, months, refill, text_box
 from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
-from ui.widgets.form import FormDialog
+from ui.widgets.form import TOP_ERROR_STYLE, FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit, set_clearable
 from ui.widgets.messages import error
 from ui.widgets.stale import ReloadsWhenShown
@@ -68,6 +69,33 @@ def headline(text: str, name: str) -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+NOTICE_STYLE = ("color: #1e4620; background: #e8f5e9; border: 1px solid #a5d6a7;"
+                " border-radius: 4px; padding: 6px 8px;")
+
+
+class RecordMessages:
+    """The error line and the notice line at the top of a check record's dialog (ledger check,
+    patrol, supervision): one shown at a time, both hidden at first."""
+
+    def make_messages(self, name: str) -> None:
+        self.top_error = headline("", f"{name}Error")
+        self.top_error.setStyleSheet(TOP_ERROR_STYLE)
+        self.notice = headline("", f"{name}Notice")
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.top_error.hide()
+        self.notice.hide()
+
+    def _show_error(self, exc: DomainError) -> None:
+        self.notice.hide()
+        self.top_error.setText(exc.message)
+        self.top_error.show()
+
+    def _show_notice(self, text: str) -> None:
+        self.top_error.hide()
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
 
 class CheckListTab(ReloadsWhenShown, QWidget):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from app.auth import Permission
 from app.errors import DomainError
@@ -23,6 +23,7 @@ from ui.ledgers.model import Col
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of
 from ui.widgets.messages import error
+from ui.widgets.table import list_beside_pane
 
 S = FindingStatus
 
@@ -84,18 +85,7 @@ class FindingsTab(CheckListTab):
         layout = self.layout()
         layout.removeWidget(self.table)
         layout.removeWidget(self.count)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(pane)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([900, 320])
-        layout.addWidget(split, 1)
+        layout.addWidget(list_beside_pane(self.table, self.count, pane, 320), 1)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_detail())
         self.model.modelReset.connect(self._show_detail)
         self.update_buttons()

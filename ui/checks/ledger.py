@@ -22,18 +22,16 @@ from app.services.common import check_version
 from app.services.spot_checks import Candidate, ItemInput
 from ui import tasks
 from ui.checks import data
-from ui.checks.common import (AmendDialog, CheckListTab, FindingDialog, FindingsBox, button,
+from ui.checks.common import (RecordMessages, AmendDialog, CheckListTab, FindingDialog, FindingsBox, button,
                               headline, lock, text_box)
 from ui.checks.data import CheckDetail, CheckListRow, DrawResult, FindingLine
 from ui.context import AppContext
 from ui.ledgers.model import Col
-from ui.widgets.form import TOP_ERROR_STYLE, FormDialog
+from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.widgets.messages import confirm, error, inform
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
-NOTICE_STYLE = ("color: #1e4620; background: #e8f5e9; border: 1px solid #a5d6a7;"
-                " border-radius: 4px; padding: 6px 8px;")
 LOCKED_STYLE = ("color: #5d4037; background: #fff8e1; border: 1px solid #ffe082;"
                 " border-radius: 4px; padding: 6px 8px;")
 RESULTS = (("（未定）", None), ("合格", ItemResult.PASS), ("不合格", ItemResult.FAIL))
@@ -300,7 +298,7 @@ class DrawDialog(FormDialog):
         return year, month, date_of(self.notice), self.seed.text().strip() or None
 
 
-class CheckDialog(QDialog):
+class CheckDialog(RecordMessages, QDialog):
     """One ledger check: delivery, the checklist with the records' evidence, the checker's
     results, the findings; 保存 and 上报 (after which it is read-only)."""
 
@@ -314,10 +312,7 @@ class CheckDialog(QDialog):
                             f"{self.detail.month} 月）")
         self.resize(1100, 820)
         self.header = headline("", "checkHeader")
-        self.top_error = headline("", "checkError")
-        self.top_error.setStyleSheet(TOP_ERROR_STYLE)
-        self.notice = headline("", "checkNotice")
-        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.make_messages("check")
         self.locked = headline("", "checkLocked")
         self.locked.setStyleSheet(LOCKED_STYLE)
 
@@ -396,8 +391,6 @@ class CheckDialog(QDialog):
         layout.addLayout(delivery)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
-        self.top_error.hide()
-        self.notice.hide()
         self._fill(self.detail, items=True)
 
     # -- showing ------------------------------------------------------------------------------
@@ -468,16 +461,6 @@ class CheckDialog(QDialog):
 
     def _refresh(self, items: bool = False) -> None:
         self._fill(data.check_detail(self.ctx.db, self.check_id), items)
-
-    def _show_error(self, exc: DomainError) -> None:
-        self.notice.hide()
-        self.top_error.setText(exc.message)
-        self.top_error.show()
-
-    def _show_notice(self, text: str) -> None:
-        self.top_error.hide()
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
 
     # -- writing ------------------------------------------------------------------------------
     def _write(self, s: Any) -> None:

@@ -18,15 +18,15 @@ from app.models import FindingSource, Whereabouts
 from app.services import patrols as service
 from app.services.common import check_version
 from ui.checks import data
-from ui.checks.common import (AmendDialog, CheckListTab, FindingDialog, FindingsBox, button,
+from ui.checks.common import (RecordMessages, AmendDialog, CheckListTab, FindingDialog, FindingsBox, button,
                               headline, lock, text_box)
 from ui.checks.data import FindingLine, PatrolDetail, PatrolListRow
-from ui.checks.ledger import LOCKED_STYLE, NOTICE_STYLE
+from ui.checks.ledger import LOCKED_STYLE
 from ui.context import AppContext
 from ui.ledgers.common import communities_of
 from ui.ledgers.data import TeamChoice
 from ui.ledgers.model import Col
-from ui.widgets.form import TOP_ERROR_STYLE, FormDialog
+from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.widgets.messages import confirm, error
 
@@ -132,7 +132,7 @@ class NewPatrolDialog(FormDialog):
             return service.create_patrol(s, entry).id
 
 
-class PatrolDialog(QDialog):
+class PatrolDialog(RecordMessages, QDialog):
     """The cadres the schedule expected in the patrolled villages and where each was found."""
 
     def __init__(self, ctx: AppContext, patrol_id: int, parent: QWidget | None = None) -> None:
@@ -146,10 +146,7 @@ class PatrolDialog(QDialog):
         self.header = headline("", "patrolHeader")
         self.locked = headline("", "patrolLocked")
         self.locked.setStyleSheet(LOCKED_STYLE)
-        self.top_error = headline("", "patrolError")
-        self.top_error.setStyleSheet(TOP_ERROR_STYLE)
-        self.notice = headline("", "patrolNotice")
-        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.make_messages("patrol")
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("patrolSightings")
         self.table.setHorizontalHeaderLabels(["干部", "驻点团队", "村（社区）", "巡查情况", "情况说明"])
@@ -184,8 +181,6 @@ class PatrolDialog(QDialog):
             layout.addWidget(widget)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
-        self.top_error.hide()
-        self.notice.hide()
         self._fill(self.detail)
 
     def _fill(self, d: PatrolDetail, fields: bool = True) -> None:
@@ -228,16 +223,6 @@ class PatrolDialog(QDialog):
 
     def _refresh(self, fields: bool = True) -> None:
         self._fill(data.patrol_detail(self.ctx.db, self.patrol_id), fields)
-
-    def _show_error(self, exc: DomainError) -> None:
-        self.notice.hide()
-        self.top_error.setText(exc.message)
-        self.top_error.show()
-
-    def _show_notice(self, text: str) -> None:
-        self.top_error.hide()
-        self.notice.setText(text)
-        self.notice.show()
 
     def set_mark(self, row: int, whereabouts: Whereabouts | None, note: str = "") -> None:
         sighting = self.detail.sightings[row]

@@ -15,13 +15,12 @@ from app.models import FindingSource
 from app.services import patrols as service
 from ui import tasks
 from ui.checks import data
-from ui.checks.common import (AmendDialog, CheckListTab, FindingDialog, FindingsBox, button,
+from ui.checks.common import (RecordMessages, AmendDialog, CheckListTab, FindingDialog, FindingsBox, button,
                               headline, lock, text_box, yes_no_combo, yes_no_value)
 from ui.checks.data import FindingLine, MeetingChoice, SupervisionDetail, SupervisionListRow
-from ui.checks.ledger import LOCKED_STYLE, NOTICE_STYLE
+from ui.checks.ledger import LOCKED_STYLE
 from ui.context import AppContext
 from ui.ledgers.model import Col
-from ui.widgets.form import TOP_ERROR_STYLE
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.widgets.messages import confirm, error
 
@@ -82,7 +81,7 @@ class SupervisionsTab(CheckListTab):
             self.after_change(dialog.supervision_id)
 
 
-class SupervisionDialog(QDialog):
+class SupervisionDialog(RecordMessages, QDialog):
     def __init__(self, ctx: AppContext, supervision_id: int | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,10 +95,7 @@ class SupervisionDialog(QDialog):
         self.resize(900, 720)
         self.locked = headline("", "supervisionLocked")
         self.locked.setStyleSheet(LOCKED_STYLE)
-        self.top_error = headline("", "supervisionError")
-        self.top_error.setStyleSheet(TOP_ERROR_STYLE)
-        self.notice = headline("", "supervisionNotice")
-        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.make_messages("supervision")
         self.meeting = QComboBox()
         self.meeting.setObjectName("supervisionMeeting")
         self.meeting.setMinimumContentsLength(40)
@@ -217,16 +213,6 @@ class SupervisionDialog(QDialog):
             self.locked.setText(f"已于 {d.reported_at:%Y-%m-%d %H:%M} 由 {d.reported_by or '—'} "
                                 "上报，内容已锁定；发现的问题如需更正，选中后点“更正…”并写明原因。")
         self.locked.setVisible(reported)
-
-    def _show_error(self, exc: DomainError) -> None:
-        self.notice.hide()
-        self.top_error.setText(exc.message)
-        self.top_error.show()
-
-    def _show_notice(self, text: str) -> None:
-        self.top_error.hide()
-        self.notice.setText(text)
-        self.notice.show()
 
     # -- writing ------------------------------------------------------------------------------
     def _write(self, s: Any) -> int:

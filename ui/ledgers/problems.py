@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.auth import Permission
 from app.errors import DomainError
@@ -32,7 +32,7 @@ from ui.ledgers.paged_tab import PagedQueries
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
 from ui.widgets.messages import error
-from ui.widgets.table import make_table_view
+from ui.widgets.table import list_beside_pane, make_table_view
 from ui.widgets.stale import ReloadsWhenShown
 
 S = ProblemStatus
@@ -138,17 +138,7 @@ class ProblemsTab(PagedQueries, ReloadsWhenShown, QWidget):
                        self.committee_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(pane)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([900, 300])
+        split = list_beside_pane(self.table, self.count, pane, 300)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addLayout(filters)

@@ -8,7 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt)
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSplitter, QTableView,
+                               QVBoxLayout, QWidget)
 
 from ui.widgets.collation import less_than
 
@@ -143,3 +144,21 @@ def select_first_where(view: QTableView, predicate: Callable[[Any], bool]) -> bo
             view.scrollTo(model.index(r, 0))
             return True
     return False
+
+
+def list_beside_pane(table: QWidget, count: QWidget, pane: QWidget,
+                     pane_width: int = 300) -> QSplitter:
+    """A list with its count line under it on the left, a detail pane on the right that the
+    user can widen; the list takes three quarters of any extra room."""
+    left = QWidget()
+    column = QVBoxLayout(left)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(table, 1)
+    column.addWidget(count)
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(pane)
+    split.setStretchFactor(0, 3)
+    split.setStretchFactor(1, 1)
+    split.setSizes([900, pane_width])
+    return split
