@@ -214,7 +214,7 @@ def test_cancel_rolls_back(db: Database, tmp_path: Path) -> None:
 @pytest.mark.parametrize("make, message", [
     (lambda p: zip_bomb(p), "解压后体积异常"),
     (lambda p: entity_book(p), "DOCTYPE"),
-    (lambda p: p.write_text("姓名,手机\n陈一,13800000001\n", encoding="utf-8"), "不是 Excel 工作簿"),
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256))), "不是 Excel 工作簿"),
     (lambda p: p.write_bytes(b""), "空文件"),
     (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600), "旧版 Excel"),
     (lambda p: p.write_bytes(b"PK\x03\x04not really a zip"), "损坏"),

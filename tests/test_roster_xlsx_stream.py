@@ -147,7 +147,7 @@ def test_problems_name_the_row_excel_shows_after_absent_rows(db: Database, tmp_p
 
 
 @pytest.mark.parametrize("sheet, message", [
-    ('<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>' % MAIN, "XML 格式错误"),
+    ('<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>' % MAIN, "XML 内容有错"),
     ('<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" t="s"><v>99</v></c></row>'
      "</sheetData></worksheet>" % MAIN, "A1 引用了不存在的共享文本 99"),
     ('<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1"><v>十三</v></c></row>'

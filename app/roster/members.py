@@ -95,6 +95,9 @@ class MemberWriter:
         names = spec.communities if spec else list(dict.fromkeys(
             n for r in rows for n in split_names(r.community)))
         first = spec or leader
+        if not names:
+            self._no_communities(name, leader, rows)
+            return None
 
         def create() -> Team:
             ids = [self._community(n).id for n in names]
@@ -119,6 +122,18 @@ class MemberWriter:
         self._count_person(self._match(leader))
         rows.remove(leader)
         return team
+
+    def _no_communities(self, name: str, leader: MemberRecord, rows: list[MemberRecord]) -> None:
+        """Said once for the team, at its leader's row, not once a row."""
+        sheet = leader.sheet
+        if "community" in sheet.header.columns:
+            where = "请在“驻点村（社区）”列填写"
+        else:
+            where = f"工作表没有“驻点村（社区）”列（未能识别的列：{sheet.unplaced_text()}），请指定哪一列是它"
+        self.problems.add(sheet, leader.row, "community",
+                          f"新团队“{name}”没有驻点村（社区），这个团队的 {len(rows)} 行都没有导入：{where}")
+        for record in rows:
+            self.problems.mark_bad(record.sheet, record.row)
 
     def _team_failed(self, spec: TeamRecord | None, rows: list[MemberRecord], reason: str) -> None:
         if spec is not None:

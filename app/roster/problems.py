@@ -47,6 +47,8 @@ class ImportPreview:
     communities_new: list[str] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> what it was read as
     warnings: list[str] = field(default_factory=list)
+    columns_unplaced: list[str] = field(default_factory=list)  # headed columns no field took
+    columns_ignored: list[str] = field(default_factory=list)   # columns the user chose to skip
 
     @property
     def rows_invalid(self) -> int:
@@ -60,6 +62,10 @@ class ImportPreview:
                  f"住户：新增 {self.households_new} 户，已有 {self.households_existing} 户。"]
         if self.communities_new:
             lines.append(f"新建村（社区）：{'、'.join(self.communities_new)}。")
+        if self.columns_unplaced:
+            lines.append(f"未能识别、没有导入的列：{'；'.join(self.columns_unplaced)}。")
+        if self.columns_ignored:
+            lines.append(f"按指定不导入的列：{'；'.join(self.columns_ignored)}。")
         return "\n".join(lines)
 
 

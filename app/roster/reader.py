@@ -6,15 +6,15 @@ import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import DomainError
-from app.roster.headers import HEADER_SCAN_ROWS, COLUMNS, HeaderMatch, SheetKind, find_header
+from app.roster.headers import HEADER_SCAN_ROWS, HeaderMatch, SheetKind, field_title, find_header
 from app.roster.problems import Cancelled
-from app.roster.safety import check_xlsx
-from app.roster.xlsx_stream import SheetPart, XlsxStream, column_letter
+from app.roster.sources import Book, Opened, Sheet
+from app.roster.xlsx_stream import column_letter
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 60
@@ -50,8 +50,11 @@ class SheetData:
         if field_name in self.header.columns:
             index, text = self.header.columns[field_name]
             return column_letter(index + 1), text
-        title = next((c.title for c in COLUMNS[self.kind] if c.field == field_name), field_name)
-        return "", title
+        return "", field_title(self.kind, field_name)
+
+    def unplaced_text(self) -> str:
+        """The headed columns no field took: “C 列“驻扎村居”、F 列“其他””, or “无”."""
+        return "、".join(f"{column_letter(i + 1)} 列“{text}”" for i, text in self.header.unplaced) or "无"
 
 
 @dataclass
@@ -69,23 +72,31 @@ class WorkbookData:
 
 
 def read_workbook(path: Path, progress: Progress | None = None,
-                  cancelled: Cancel | None = None) -> WorkbookData:
-    check_xlsx(path)  # zip bombs and DTDs are refused before any XML parser runs
+                  cancelled: Cancel | None = None,
+                  overrides: Mapping[str, str] | None = None) -> WorkbookData:
+    """Every roster sheet of the file; ``overrides`` place headers as the user said
+    (normalised header → field title or 不导入)."""
     try:
-        with XlsxStream(path) as book:
-            return _read_sheets(book, progress, cancelled)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise DomainError(f"「{path.name}」无法作为 Excel 工作簿打开：{exc}") from None
+        with Opened(path) as book:
+            return _read_sheets(book, progress, cancelled, overrides or {})
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        raise DomainError(f"「{path.name}」已损坏（压缩数据不完整或有错），无法读取。"
+                          "如果能在 Excel 或 WPS 中打开，请“另存为”新的 .xlsx 再导入。") from None
+    except OSError:
+        raise DomainError(f"「{path.name}」无法读取：文件可能正被其他程序占用，或所在的盘已断开。") from None
+    except MemoryError:
+        raise DomainError(f"「{path.name}」内容过多，这台电脑的内存不足以读取。请拆分后分批导入。") from None
 
 
-def _read_sheets(book: XlsxStream, progress: Progress | None, cancelled: Cancel | None
-                 ) -> WorkbookData:
+def _read_sheets(book: Book, progress: Progress | None, cancelled: Cancel | None,
+                 overrides: Mapping[str, str]) -> WorkbookData:
     sheets: list[SheetData] = []
     ignored: list[str] = []
-    estimate = sum(book.estimate_rows(part) for part in book.sheets)
+    parts = book.sheet_list
+    estimate = sum(book.estimate_rows(part) for part in parts)
     counter = _Counter(book.file, estimate, progress, cancelled)
-    for part in book.sheets:
-        data = _read_sheet(book, part, counter)
+    for part in parts:
+        data = _read_sheet(book, part, counter, overrides)
         if data is None:
             ignored.append(part.name)
         else:
@@ -114,10 +125,11 @@ class _Counter:
                 self.progress(self.seen, max(self.estimate, self.seen))
 
 
-def _read_sheet(book: XlsxStream, part: SheetPart, counter: _Counter) -> SheetData | None:
+def _read_sheet(book: Book, part: Sheet, counter: _Counter, overrides: Mapping[str, str]
+                ) -> SheetData | None:
     rows = _rows(book, part, counter)
     first = _first_rows(rows)
-    header = find_header(_dense(first))
+    header = find_header(_dense(first), overrides)
     if header is None:
         rows.close()  # not a roster sheet: the rest of it is never parsed
         return None
@@ -141,25 +153,26 @@ def _read_sheet(book: XlsxStream, part: SheetPart, counter: _Counter) -> SheetDa
 
 
 def _first_rows(rows: Iterator[Numbered]) -> list[Numbered]:
-    """The rows of the header scan window, plus the first row past it if one was read."""
+    """The rows of the header scan window and the one below it (a header's second row),
+    plus the first row past them if one was read."""
     first: list[Numbered] = []
     for number, cells in rows:
         first.append((number, cells))
-        if number >= HEADER_SCAN_ROWS:
+        if number > HEADER_SCAN_ROWS:
             break
     return first
 
 
 def _dense(first: list[Numbered]) -> list[list[object]]:
-    """Rows 1..HEADER_SCAN_ROWS by position; a row the file leaves out is an empty one."""
-    dense: list[list[object]] = [[] for _ in range(HEADER_SCAN_ROWS)]
+    """Rows 1..HEADER_SCAN_ROWS + 1 by position; a row the file leaves out is an empty one."""
+    dense: list[list[object]] = [[] for _ in range(HEADER_SCAN_ROWS + 1)]
     for number, cells in first:
-        if number <= HEADER_SCAN_ROWS:
+        if number <= HEADER_SCAN_ROWS + 1:
             dense[number - 1] = cells
     return dense
 
 
-def _rows(book: XlsxStream, part: SheetPart, counter: _Counter) -> Iterator[Numbered]:
+def _rows(book: Book, part: Sheet, counter: _Counter) -> Iterator[Numbered]:
     for number, cells in book.rows(part, MAX_COLUMNS):
         counter.tick()
         yield number, cells

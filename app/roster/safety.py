@@ -8,6 +8,7 @@ the clerk can act on, and nothing is written anywhere.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from app.errors import DomainError
@@ -21,7 +22,6 @@ RATIO_CHECK_FROM = 1024 * 1024  # small members compress well legitimately
 _CHUNK = 1 << 20
 _FORBIDDEN = tuple(word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY")
                    for enc in ("utf-8", "utf-16-le", "utf-16-be"))
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 def check_xlsx(path: Path) -> None:
@@ -33,7 +33,7 @@ def check_xlsx(path: Path) -> None:
     if size == 0:
         raise DomainError(f"「{name}」是空文件（0 字节），不是 Excel 工作簿。")
     if size > MAX_FILE_BYTES:
-        raise DomainError(f"「{name}」有 {size // 1024 // 1024} MB，超过 {MAX_FILE_BYTES >> 20} MB 的上限。")
+        raise DomainError(f"「{name}」有 {describe_size(size)}，超过 {MAX_FILE_BYTES >> 20} MB 的上限。")
     _check_magic(path)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -42,21 +42,26 @@ def check_xlsx(path: Path) -> None:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
                     _check_xml(name, archive, info)
-    except zipfile.BadZipFile as exc:
-        raise DomainError(f"「{name}」已损坏，无法作为 Excel 工作簿读取（{exc}）。") from None
-    except (OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise DomainError(f"「{name}」无法读取：{exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        # The zip library's own messages ("File is not a zip file") are English and say
+        # nothing a clerk can act on.
+        raise DomainError(f"「{name}」已损坏（压缩数据不完整或有错），无法作为 Excel 工作簿读取。"
+                          "如果能在 Excel 或 WPS 中打开，请“另存为”新的 .xlsx 再导入。") from None
+    except OSError:
+        raise DomainError(f"「{name}」无法读取：文件可能正被其他程序占用，或所在的盘已断开。") from None
 
 
 def _check_magic(path: Path) -> None:
     with path.open("rb") as f:
         head = f.read(4)
-    if head == _OLE_MAGIC:
-        raise DomainError(f"「{path.name}」是旧版 Excel 97-2003（.xls）文件。"
-                          "请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再导入。")
     if head != b"PK\x03\x04":
-        raise DomainError(f"「{path.name}」不是 Excel 工作簿（.xlsx）文件，可能是改了扩展名的 CSV 或文本文件。"
-                          "请在 Excel 或 WPS 中打开后“另存为”.xlsx 再导入。")
+        raise DomainError(f"「{path.name}」不是 Excel 工作簿（.xlsx）文件。"
+                          "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再导入。")
+
+
+def describe_size(size: int) -> str:
+    """“38 MB”, “512 KB”: sizes as a clerk reads them."""
+    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
 
 
 def _check_directory(name: str, infos: list[zipfile.ZipInfo]) -> None:

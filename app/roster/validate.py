@@ -16,6 +16,8 @@ from app.errors import ValidationError
 from app.models import Gender, HouseholdKind, MemberRole, PersonCategory
 from app.normalize import (Phones, clean_name, clean_text, normalize_phone, normalize_phones,
                            normalize_resident_id)
+from app.roster import words
+from app.roster.headers import normalize_header
 from app.roster.problems import RowProblem
 from app.roster.reader import SheetData, SourceRow
 
@@ -47,6 +49,25 @@ class Problems:
         letter, header = sheet.column(field_name) if field_name else ("", "")
         self.items.append(RowProblem(self.file, sheet.name, row, letter, header, reason))
         self.bad_rows.add((sheet.name, row))
+
+    def mark_bad(self, sheet: SheetData, row: int) -> None:
+        """A row that cannot be imported for a reason already reported elsewhere (once)."""
+        self.bad_rows.add((sheet.name, row))
+
+    def missing_columns(self, sheet: SheetData) -> bool:
+        """One problem for a sheet lacking a needed column, every row of it left out."""
+        missing = sheet.header.missing
+        if not missing:
+            return False
+        titles = "、".join(f"“{sheet.column(f)[1]}”" for f in missing)
+        self.items.append(RowProblem(
+            self.file, sheet.name, 0, "", "",
+            f"没有找到{titles}列，这个工作表的 {len(sheet.rows)} 行都没有导入。"
+            f"未能识别的列：{sheet.unplaced_text()}。请指定哪一列是{titles}"
+            "（导入窗口的“列对应”一步；命令行用 --map “表头=字段”）。"))
+        for row in sheet.rows:
+            self.bad_rows.add((sheet.name, row.number))
+        return True
 
     def is_bad(self, sheet: SheetData, row: int) -> bool:
         return (sheet.name, row) in self.bad_rows
@@ -107,10 +128,22 @@ class RowReader:
         return found
 
 
+# Coded values in the words towns use (app.roster.words), compared as headers are: widths,
+# brackets and spaces folded, so “村(社区)联络员” and “村（社区） 联络员” are one word.
+_VALUE_WORDS: dict[type, dict[str, object]] = {
+    MemberRole: {normalize_header(w): MemberRole(code)
+                 for code, ws in words.ROLE_WORDS.items() for w in ws},
+    Gender: {normalize_header(w): Gender(code) for code, ws in words.GENDER_WORDS.items() for w in ws},
+}
+
+
 def _from_label(enum_cls: type[T], text: str) -> T | None:
     key = (enum_cls, text)
     if key not in _LABEL_CACHE:
         found = enum_cls.from_label(text)  # type: ignore[attr-defined]
+        if found is None and enum_cls in _VALUE_WORDS:
+            found = _VALUE_WORDS[enum_cls].get(normalize_header(text).upper()
+                                               if enum_cls is Gender else normalize_header(text))
         if len(_LABEL_CACHE) >= _LABEL_CACHE_LIMIT:
             return found  # type: ignore[no-any-return]
         _LABEL_CACHE[key] = found

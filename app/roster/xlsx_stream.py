@@ -98,7 +98,7 @@ class XlsxStream:
             root = _parse_whole(self, source)
         ns = root.tag[1:].partition("}")[0]
         if ns not in MAIN_NAMESPACES:
-            raise self.damaged(f"工作簿使用了无法识别的格式（{ns or '无命名空间'}）")
+            raise self.damaged("工作簿使用了无法识别的格式")
         targets, strings_part = self._read_rels(_REL_NAMESPACES[ns])
         rid = f"{{{_REL_NAMESPACES[ns]}}}id"
         sheets = [SheetPart(el.get("name", ""), targets[el.get(rid, "")])
@@ -141,7 +141,7 @@ class XlsxStream:
                             el.clear()
                 parser.close()
             except ParseError as exc:
-                raise self.damaged(f"共享文本 XML 格式错误（{exc}）") from None
+                raise self.damaged(f"共享文本{_parse_problem(exc)}") from None
         return strings
 
     # -- sheets ---------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class XlsxStream:
                             el.clear()
                 parser.close()
             except ParseError as exc:
-                raise self.damaged(f"工作表“{sheet.name}”XML 格式错误（{exc}）") from None
+                raise self.damaged(f"工作表“{sheet.name}”{_parse_problem(exc)}") from None
             except ValueError:  # int() of a row number that is not one
                 raise self.damaged(f"工作表“{sheet.name}”第 {number} 行之后的行号无效") from None
 
@@ -207,7 +207,10 @@ class XlsxStream:
 
     def _shared(self, text: str, sheet: SheetPart, number: int, index: int) -> str:
         try:
-            return self.strings[int(text)]
+            position = int(text)
+            if position < 0:  # Python would count from the end and read another cell's text
+                raise IndexError(position)
+            return self.strings[position]
         except (ValueError, IndexError):
             raise self.damaged(f"工作表“{sheet.name}”{column_letter(index)}{number} "
                                f"引用了不存在的共享文本 {text[:20]}") from None
@@ -253,7 +256,7 @@ def _parse_whole(stream: XlsxStream, source: object) -> Element:
         for _event, el in iterparse(source, ("end",)):  # type: ignore[arg-type]
             root = el
     except ParseError as exc:
-        raise stream.damaged(f"XML 格式错误（{exc}）") from None
+        raise stream.damaged(_parse_problem(exc)) from None
     if root is None:
         raise stream.damaged("部件为空")
     return root
@@ -274,10 +277,27 @@ def _text_of(holder: Element, t: str, r: str) -> str:
 
 
 def _unescape(text: str) -> str:
-    """Excel writes control characters as _x000D_ (and a literal “_x” as _x005F_x)."""
+    """Excel writes control characters as _x000D_ (and a literal “_x” as _x005F_x).
+
+    An escape naming half of a surrogate pair (_xD800_) is no character at all: dropped, as
+    it could be neither stored nor printed. Control characters come back as written; the
+    text cleaner at the door (``app.normalize``) removes them."""
     if "_x" not in text:
         return text
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _ESCAPED.sub(_escaped_char, text)
+
+
+def _escaped_char(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    return "" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
+def _parse_problem(exc: ParseError) -> str:
+    """What is wrong with an XML part, in words a clerk can pass on (expat's are English)."""
+    if "encoding" in str(exc):
+        return "使用了本程序无法识别的文字编码（正常的 Excel 文件一律是 UTF-8）"
+    line, column = getattr(exc, "position", (0, 0))
+    return f"的 XML 内容有错（第 {line} 行第 {column} 个字符附近）"
 
 
 def _number(text: str) -> int | float:
