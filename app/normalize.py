@@ -36,13 +36,34 @@ _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)
 _HALF_WIDTH[0x3000] = 0x20   # ideographic space
 
 
+# C0 and C1 control characters, DEL, lone surrogates and the two non-characters: none can be
+# typed on purpose, xlsx and XML cannot hold them, and a stored one broke every later export.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters; tabs and line breaks kept (prose has them)."""
+    return _CONTROLS.sub("", text)
+
+
 def clean_text(value: object) -> str:
-    """Full-width letters, digits and symbols to half-width (Chinese punctuation kept),
-    spaces folded, ends trimmed."""
+    """One line: control characters dropped, full-width letters, digits and symbols to
+    half-width (Chinese punctuation kept), spaces folded, ends trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value)).translate(_HALF_WIDTH)
+    text = strip_controls(unicodedata.normalize("NFC", str(value))).translate(_HALF_WIDTH)
     return _SPACES.sub(" ", text).strip()
+
+
+def clean_prose(value: object) -> str:
+    """Several lines (a note, minutes, a report): control characters dropped, line breaks
+    kept as \\n, each line's ends trimmed, no run of blank lines."""
+    if value is None:
+        return ""
+    text = strip_controls(unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n")
+                          .replace("\r", "\n"))
+    lines = [line.rstrip().replace("\t", "    ") for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def clean_name(value: object) -> str:

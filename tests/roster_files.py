@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -126,5 +127,43 @@ def entity_book(path: Path) -> Path:
         + members.get("xl/sharedStrings.xml", b"<sst/>").split(b"?>", 1)[-1])
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+_INLINE = re.compile(r'<c r="([A-Z]+\d+)"([^>]*) t="inlineStr"><is><t>(.*?)</t></is></c>')
+
+
+def with_shared_strings(path: Path) -> Path:
+    """Rewrite openpyxl's inline strings as a shared-strings part, the way Excel and WPS save."""
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    strings: list[str] = []
+    index: dict[str, int] = {}
+
+    def shared(match: re.Match[str]) -> str:
+        text = match.group(3)
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{index[text]}</v></c>'
+
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = _INLINE.sub(shared, parts[name].decode("utf-8")).encode("utf-8")
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{s}</t></si>" for s in strings)
+        + "</sst>").encode("utf-8")
+    rel = ('<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", rel.encode() + b"</Relationships>")
+    content = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxml'
+               'formats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", content.encode() + b"</Types>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
             archive.writestr(name, data)
     return path

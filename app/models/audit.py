@@ -15,6 +15,7 @@ from app.models.base import Base
 
 
 class AuditEntry(Base):
+    __text_door_exempt__ = True  # hashed as written: the text door (models.base) leaves it alone
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +35,8 @@ class AuditEntry(Base):
 
 class AuditHead(Base):
     """One row: the id and hash of the newest entry, updated with every append."""
+
+    __text_door_exempt__ = True
 
     __tablename__ = "audit_head"
 

@@ -6,8 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData, func, inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String, Text, event, func, inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from app.normalize import strip_controls
 
 # Named constraints let Alembic alter them on every database, SQLite batch mode included.
 NAMING = {
@@ -49,3 +51,33 @@ def was_set_in_database(session: Any, obj: Any, attribute: str) -> bool:
     if history.deleted:
         return history.deleted[0] is not None
     return getattr(obj, attribute) is not None and obj not in session.new
+
+
+_TEXT_KEYS: dict[Mapper[Any], tuple[str, ...]] = {}
+
+
+def _text_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    keys = _TEXT_KEYS.get(mapper)
+    if keys is None:
+        keys = tuple(attr.key for attr in mapper.column_attrs
+                     if isinstance(attr.columns[0].type, (String, Text))
+                     and not isinstance(attr.columns[0].type, Enum))
+        _TEXT_KEYS[mapper] = keys
+    return keys
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _no_control_characters(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    """The last door for text: whatever a form, an import or a package brings, no control
+    character is stored (they cannot be printed, and xlsx refuses them). The audit trail is
+    written as given: its rows are hashed, and its JSON escapes such characters anyway."""
+    if getattr(target, "__text_door_exempt__", False):
+        return
+    state = target.__dict__
+    for key in _text_keys(mapper):
+        value = state.get(key)
+        if isinstance(value, str):
+            cleaned = strip_controls(value)
+            if cleaned != value:
+                setattr(target, key, cleaned)

@@ -73,6 +73,9 @@ NEEDED: dict[SheetKind, tuple[str, ...]] = {
     SheetKind.HOUSEHOLDS: ("community", "address", "head_name"),
     SheetKind.PEOPLE: ("name",),
 }
+# Fields a sheet usually needs, though not always (a team already known needs no community):
+# the mapping step asks for them; the import says so only where a row needs one.
+WANTED: dict[SheetKind, tuple[str, ...]] = {SheetKind.MEMBERS: ("community",)}
 # Fields of other kinds whose header means the row is not this kind: a sheet with a team or an
 # address column is a members or households sheet, never a plain person list. (户主姓名's
 # synonym 姓名 is the person list's own name column, so head_name cannot be one of these.)
@@ -119,6 +122,7 @@ def _rules(kind: SheetKind) -> _Rules:
 
 
 RULES = {kind: _rules(kind) for kind in SheetKind}
+_SKIPPED = {normalize_header(w) for w in words.SKIPPED_HEADERS}
 
 
 def field_for_title(kind: SheetKind, title: str) -> str | None:
@@ -177,6 +181,11 @@ class HeaderMatch:
         return tuple(f for f in NEEDED[self.kind] if f not in self.columns)
 
     @property
+    def wanted(self) -> tuple[str, ...]:
+        """Needed and usually needed fields with no column: what the mapping step asks for."""
+        return self.missing + tuple(f for f in WANTED.get(self.kind, ()) if f not in self.columns)
+
+    @property
     def layout(self) -> tuple[str, ...]:
         """The header words in order: files with the same layout share it."""
         return tuple(normalize_header(h) for h in self.headers)
@@ -207,7 +216,7 @@ def match_row(kind: SheetKind, row_number: int, cells: Sequence[object],
     if not all(f in columns for f in required) or not any(f in columns for f in any_of):
         return None
     unplaced = tuple((i, _shown(cells[i])) for i, text in enumerate(headers)
-                     if text and i not in taken)
+                     if text and i not in taken and text not in _SKIPPED)
     return HeaderMatch(kind, row_number, columns, unplaced, tuple(sorted(ignored)),
                        tuple(_shown(c) for c in cells), first_row or row_number)
 

@@ -111,7 +111,7 @@ def _layout(name: str, header: HeaderMatch, rows: Sequence[Sequence[object]]) ->
         ColumnChoice(i, column_letter(i + 1), text, placed.get(i, ""),
                      tuple(_text(r[i]) if i < len(r) else "" for r in below))
         for i, text in enumerate(header.headers) if text)
-    missing = tuple(field_title(header.kind, f) for f in header.missing)
+    missing = tuple(field_title(header.kind, f) for f in header.wanted)
     return SheetLayout(name, header.kind, header.row, columns, missing, header.layout)
 
 

@@ -21,7 +21,8 @@ MAX_COLUMNS = 60
 CHECK_EVERY = 500
 # Merged cells come back blank below their top cell; only these columns are meant to carry down.
 FILL_DOWN = {SheetKind.MEMBERS: ("team", "community"), SheetKind.HOUSEHOLDS: ("community",)}
-_FOOTER_START = re.compile(r"^\s*(制表人|制表|审核人|审核|备注|填表|说明|注[:：]|联系人[:：])")
+# Footers, and the template's example rows (示例：…), are not data.
+_FOOTER_START = re.compile(r"^\s*(制表人|制表|审核人|审核|备注|填表|说明|注[:：]|联系人[:：]|示例[:：])")
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

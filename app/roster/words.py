@@ -72,6 +72,9 @@ HOUSEHOLD_COLUMNS: tuple[ColumnSpec, ...] = (
     ("note", "备注", ("说明",), ("备注",)),
 )
 
+# Headers of columns every roster may have and none imports: left out without a word.
+SKIPPED_HEADERS = ("序号", "编号", "序", "No", "NO", "No.", "行号", "签名", "本人签名")
+
 # Values of 团队角色 as towns write them, beyond the labels and aliases of MemberRole.
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "leader": ("责任人", "组长", "驻点组长", "驻点领导", "责任领导", "挂点领导", "驻点团队组长",

@@ -140,7 +140,7 @@ class XlsxStream:
                             strings.append(_text_of(el, t, r))
                             el.clear()
                 parser.close()
-            except ParseError as exc:
+            except (ParseError, ValueError) as exc:  # ValueError: a multi-byte encoding
                 raise self.damaged(f"共享文本{_parse_problem(exc)}") from None
         return strings
 
@@ -172,7 +172,9 @@ class XlsxStream:
                 parser.close()
             except ParseError as exc:
                 raise self.damaged(f"工作表“{sheet.name}”{_parse_problem(exc)}") from None
-            except ValueError:  # int() of a row number that is not one
+            except ValueError as exc:  # int() of a row number, or a multi-byte encoding
+                if "encoding" in str(exc):
+                    raise self.damaged(f"工作表“{sheet.name}”{_parse_problem(exc)}") from None
                 raise self.damaged(f"工作表“{sheet.name}”第 {number} 行之后的行号无效") from None
 
     def _row(self, row: Element, max_col: int, sheet: SheetPart, number: int) -> Row:
@@ -255,7 +257,7 @@ def _parse_whole(stream: XlsxStream, source: object) -> Element:
     try:
         for _event, el in iterparse(source, ("end",)):  # type: ignore[arg-type]
             root = el
-    except ParseError as exc:
+    except (ParseError, ValueError) as exc:
         raise stream.damaged(_parse_problem(exc)) from None
     if root is None:
         raise stream.damaged("部件为空")
@@ -292,7 +294,7 @@ def _escaped_char(match: re.Match[str]) -> str:
     return "" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
-def _parse_problem(exc: ParseError) -> str:
+def _parse_problem(exc: ParseError | ValueError) -> str:
     """What is wrong with an XML part, in words a clerk can pass on (expat's are English)."""
     if "encoding" in str(exc):
         return "使用了本程序无法识别的文字编码（正常的 Excel 文件一律是 UTF-8）"
