@@ -62,8 +62,9 @@ LAZY_PAGES = {"联系卡": ("ui.cards.page", "CardsPage"),
 OPENING = "正在打开数据库…"
 SIGNED_OUT = "已退出登录"
 DATA_ACTIONS = ("import", "export", "backup", "restore")
-ACTION_PERMISSIONS = {"import": "roster.import", "export": "roster.export",
-                      "backup": "database.maintain", "restore": "database.maintain"}
+ACTION_PERMISSIONS = {"import": "roster.import", "template": "roster.import",
+                      "export": "roster.export", "backup": "database.maintain",
+                      "restore": "database.maintain"}
 ACCOUNT_ACTIONS = ("password", "switch")
 
 
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         for key, text, slot, shortcut in (
                 ("import", "导入花名册…", self.import_roster, "Ctrl+I"),
                 ("export", "导出花名册…", self.export_roster, "Ctrl+E"),
+                ("template", "保存空白名册模板…", self.save_roster_template, ""),
                 (None, None, None, None),
                 ("backup", "立即备份", self.backup_now, ""),
                 ("restore", "从备份恢复…", self.restore_backup, ""),
@@ -365,6 +367,11 @@ class MainWindow(QMainWindow):
         from ui.roster import actions as roster_actions
 
         roster_actions.export_roster(self, self._context())
+
+    def save_roster_template(self) -> None:
+        from ui.roster import actions as roster_actions
+
+        roster_actions.save_template(self)
 
     def backup_now(self) -> None:
         from ui import backup_actions

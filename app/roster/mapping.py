@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import DomainError
-from app.roster.headers import (COLUMNS, HEADER_SCAN_ROWS, IGNORE, HeaderMatch, SheetKind,
-                                field_for_title, field_title, find_header, normalize_header)
+from app.roster.headers import (COLUMNS, HEADER_SCAN_ROWS, IGNORE, NEEDED, WANTED, HeaderMatch,
+                                SheetKind, field_for_title, field_title, find_header,
+                                normalize_header)
 from app.roster.reader import MAX_COLUMNS
 from app.roster.sources import Opened
 from app.roster.xlsx_stream import column_letter
@@ -80,6 +81,7 @@ class SheetLayout:
     columns: tuple[ColumnChoice, ...]
     missing: tuple[str, ...]  # titles of needed fields no column holds
     layout: tuple[str, ...]
+    needed: tuple[str, ...] = ()  # titles of the fields this kind of sheet needs (or usually does)
 
     @property
     def unplaced(self) -> list[ColumnChoice]:
@@ -112,7 +114,9 @@ def _layout(name: str, header: HeaderMatch, rows: Sequence[Sequence[object]]) ->
                      tuple(_text(r[i]) if i < len(r) else "" for r in below))
         for i, text in enumerate(header.headers) if text)
     missing = tuple(field_title(header.kind, f) for f in header.wanted)
-    return SheetLayout(name, header.kind, header.row, columns, missing, header.layout)
+    needed = tuple(field_title(header.kind, f)
+                   for f in (*NEEDED[header.kind], *WANTED.get(header.kind, ())))
+    return SheetLayout(name, header.kind, header.row, columns, missing, header.layout, needed)
 
 
 def _text(value: object) -> str:
