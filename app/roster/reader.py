@@ -16,7 +16,9 @@ from app.roster.problems import Cancelled
 from app.roster.sources import Book, Opened, Sheet
 from app.roster.xlsx_stream import column_letter
 
-MAX_ROWS = 200_000
+# Twice the largest town's households; a file past it is refused before memory runs short
+# (the rows are held until the one transaction writes them: ~1.4 KB each).
+MAX_ROWS = 100_000
 MAX_COLUMNS = 60
 CHECK_EVERY = 500
 # Merged cells come back blank below their top cell; only these columns are meant to carry down.

@@ -16,6 +16,9 @@ from app.errors import DomainError
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBER_UNCOMPRESSED = 150 * 1024 * 1024
+# Shared strings are held in memory as Python text (~4 × their XML): a roster of 100,000 rows
+# needs under 10 MB of them. Sheets are streamed, so their limit is the one above.
+MAX_STRINGS_UNCOMPRESSED = 32 * 1024 * 1024
 MAX_MEMBERS = 2_000
 MAX_RATIO = 100
 RATIO_CHECK_FROM = 1024 * 1024  # small members compress well legitimately
@@ -74,6 +77,11 @@ def _check_directory(name: str, infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
+        if info.filename.lower().endswith("sharedstrings.xml") and (
+                info.file_size > MAX_STRINGS_UNCOMPRESSED):
+            raise DomainError(f"「{name}」的文字部分解压后有 {describe_size(info.file_size)}，"
+                              f"超过 {MAX_STRINGS_UNCOMPRESSED >> 20} MB 的上限，不像一份名册。"
+                              "请拆分后分批导入。")
         if info.file_size > MAX_MEMBER_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED or (
                 info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO):
             raise DomainError(f"「{name}」解压后体积异常（部件 {info.filename} 声明 "

@@ -33,6 +33,7 @@ _REL_NAMESPACES = {
 _PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 WORKBOOK = "xl/workbook.xml"
 _READ_CHUNK = 1 << 16
+MAX_STRINGS = 1_000_000  # ~60 MB as Python text; a 100,000-row roster has a few hundred thousand
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
 
@@ -139,6 +140,8 @@ class XlsxStream:
                         if el.tag == si:
                             strings.append(_text_of(el, t, r))
                             el.clear()
+                    if len(strings) > MAX_STRINGS:
+                        raise self.damaged(f"共享文本超过 {MAX_STRINGS:,} 条，不像一份名册")
                 parser.close()
             except (ParseError, ValueError) as exc:  # ValueError: a multi-byte encoding
                 raise self.damaged(f"共享文本{_parse_problem(exc)}") from None
