@@ -217,8 +217,9 @@ class XlsxStream:
                 raise IndexError(position)
             return self.strings[position]
         except (ValueError, IndexError):
+            shown = text.strip() if text.strip().lstrip("-").isdigit() else "（编号无效）"
             raise self.damaged(f"工作表“{sheet.name}”{column_letter(index)}{number} "
-                               f"引用了不存在的共享文本 {text[:20]}") from None
+                               f"引用了不存在的共享文本 {shown[:20]}") from None
 
     def _column(self, letters: str) -> int:
         index = column_index(letters)
