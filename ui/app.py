@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from app import APP_ID, APP_NAME
 from app.db.lock import WriterLock
 from app.errors import DatabaseInUseError
-from ui import crash, fonts, startup, tasks
+from ui import crash, fonts, startup, tasks, translations
 from ui.main_window import MainWindow
 from ui.style import STYLE
 
@@ -30,6 +30,8 @@ def make_application() -> QApplication:
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")
+    if existing is None:
+        translations.install_chinese(app)
     fonts.install(app)
     app.setStyleSheet(STYLE)
     return app
