@@ -74,3 +74,18 @@ def test_new_community_form_explains_where_grids_come_from(qtbot, db: Database) 
     assert dialog.grids is None
     labels = [label.text() for label in dialog.findChildren(QLabel)]
     assert "保存后，再次打开即可添加网格。" in labels
+
+
+def test_enter_in_the_grid_name_adds_the_grid_and_keeps_the_form_open(qtbot, db: Database) -> None:
+    ids = seed_town(db)
+    dialog = _dialog(qtbot, db, "石岗村")
+    dialog.show()
+    panel = dialog.grids
+    assert panel is not None
+    type_text(qtbot, panel.name, "第三网格")
+    qtbot.keyClick(panel.name, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() == 0  # not saved and closed
+    assert panel.names() == ["第三网格"]
+    with db.session() as s:
+        assert [g.name for g in communities.list_grids(s, ids["shigang"])] == ["第三网格"]
+    dialog.reject()

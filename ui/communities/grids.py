@@ -14,7 +14,7 @@ from app.db import Database
 from app.errors import DomainError
 from app.services import communities as community_service
 from ui.widgets.form import ERROR_STYLE
-from ui.widgets.inputs import line_edit
+from ui.widgets.inputs import enter_runs, line_edit
 
 
 class GridPanel(QWidget):
@@ -28,6 +28,7 @@ class GridPanel(QWidget):
         self.list.setMaximumHeight(140)
         self.list.currentItemChanged.connect(self._picked)
         self.name = line_edit("", "网格名称，如：第一网格", "gridName")
+        enter_runs(self.name, self.add)  # Enter = 添加, never the form's 保存
         self.message = QLabel()
         self.message.setObjectName("gridError")
         self.message.setStyleSheet(ERROR_STYLE)

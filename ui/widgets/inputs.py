@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTime
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QLineEdit, QStyle, QTimeEdit,
                                QWidget)
 
@@ -116,3 +116,25 @@ def combo_value(combo: QComboBox) -> Any:
         found = combo.findText(combo.currentText())
         return combo.itemData(found) if found >= 0 else None
     return combo.currentData()
+
+
+class _EnterRuns(QObject):
+    """Enter in the field runs its own action and stops there (see ``enter_runs``)."""
+
+    def __init__(self, edit: QLineEdit, action: Callable[[], object]) -> None:
+        super().__init__(edit)
+        self.action = action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.action()
+            return True
+        return False
+
+
+def enter_runs(edit: QLineEdit, action: Callable[[], object]) -> None:
+    """Enter in a field inside a dialog (a grid name in the community form) runs the field's
+    own action instead of the dialog's default button, which would save and close the form and
+    silently drop what was typed."""
+    edit.installEventFilter(_EnterRuns(edit, action))
