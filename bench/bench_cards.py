@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from app.cards import fonts, qr  # noqa: E402
+from app.cards import qr  # noqa: E402
+from app.documents import pdf_fonts as fonts  # noqa: E402
 from app.cards.content import CardContent, Contact, HouseholdLine  # noqa: E402
 from app.cards.layout import CARD_H, CARD_W, PAGE_H, PAGE_W, PER_PAGE, card_rect, crop_marks  # noqa: E402
 from app.cards.render import plan_back, plan_front, render_cards  # noqa: E402

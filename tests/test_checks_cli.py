@@ -163,3 +163,29 @@ def test_errors_are_chinese_and_say_what(town: Path, tmp_path: Path, capsys,
     monkeypatch.setenv("ZHILIAN_PASSWORD", LIAISON_PASSWORD)
     assert main(["draw-check", "--db", str(path), "--month", "2026-04"]) == 1
     assert "没有“开展抽查督查”的权限" in capsys.readouterr().err
+
+
+def test_check_report_is_issued_once_with_its_number_and_date(town: Path, tmp_path: Path,
+                                                             capsys) -> None:
+    path = copy_of(town, tmp_path / "town.db")
+    draft, issued, again = (tmp_path / f"{n}.pdf" for n in ("草稿", "印发", "重印"))
+    assert main(["check-report", "--db", str(path), "--month", "2026-03",
+                 "--out", str(draft)]) == 0
+    said = capsys.readouterr().out
+    assert "征求意见稿，未编文号" in said and "--issue" in said
+    assert main(["check-report", "--db", str(path), "--month", "2026-03", "--issue",
+                 "--date", "2026-04-02", "--out", str(issued)]) == 0
+    said = capsys.readouterr().out
+    # no town name set: the 机关代字 is just 组通
+    assert "已印发2026年3月驻点直联抽查督查情况通报：组通〔2026〕1号，成文日期 2026-04-02" in said
+    assert main(["check-report", "--db", str(path), "--month", "2026-03", "--issue",
+                 "--date", "2026-04-03", "--out", str(again)]) == 0
+    said = capsys.readouterr().out
+    assert "不再重新编号" in said and "--date 2026-04-03 没有使用" in said
+    assert again.read_bytes() == issued.read_bytes()
+    assert main(["check-report", "--db", str(path), "--month", "2026-03", "--date", "2026-4-x",
+                 "--out", str(draft)]) == 1
+    assert "看不懂" in capsys.readouterr().err
+    with open_database(path) as db, db.session() as s:
+        issues = s.scalars(select(AuditEntry.summary).where(AuditEntry.action == "issue")).all()
+    assert len(issues) == 1 and "〔2026〕1号" in issues[0]

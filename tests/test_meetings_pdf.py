@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from datetime import date, time
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
+from reportlab.platypus import Flowable
 from sqlalchemy import select
 
 from app.auth import Actor
 from app.db import Database
+from app.meetings import pdf as meetings_pdf
 from app.meetings.pdf import minutes_pdf, sign_in_sheet_pdf
 from app.models import Attendance, AuditEntry, MeetingKind
 from app.services import meetings as M
@@ -235,3 +238,76 @@ def test_sign_in_sheet_has_blank_rows_filling_the_last_page(town, tmp_path: Path
     assert "村民40" in flat(pages[-1]) or "村民40" in flat("".join(pages))
     numbers = [int(w) for w in pages[-1].split() if w.isdigit()]
     assert max(numbers) == 43 + report.blank_rows and report.blank_rows >= 5
+
+
+def page_text(path: Path, page: int) -> str:
+    """One page's text, as pdftotext reads it back."""
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+class Loose(Flowable):
+    """The minutes' sign-in table and what follows it laid out one after the other, without
+    keep-with-next (the layout before it): stands in for KeepTail."""
+
+    def __init__(self, table, tail, rows: int = 2) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.table, self.parts = table, [table, *tail]
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        if avail_h > 1e6:          # measured with its heading (keepWithNext): just the table
+            return self.table.wrap(avail_w, avail_h)
+        return avail_w, avail_h + 1        # in a frame: split into its parts
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        if self.table.wrap(avail_w, avail_h)[1] <= avail_h:
+            return self.parts
+        return [*self.table.split(avail_w, avail_h), *self.parts[1:]]
+
+
+def signature_page(path: Path) -> str:
+    """The text of the last page with the 主持人/记录人 signature lines (pdftotext, per page)."""
+    for page in range(len(texts(path)), 0, -1):
+        text = flat(page_text(path, page))
+        if "主持人（签字）" in text:
+            assert "记录人（签字）" in text
+            return text
+    raise AssertionError("no signature lines")
+
+
+@pytest.mark.parametrize("grow", ["discussion", "sign_in"])
+def test_the_signature_lines_stay_with_the_end_of_the_record(town, tmp_path: Path, monkeypatch,
+                                                              grow: str) -> None:
+    """Minutes growing a little at a time — two more lines of discussion (a short sign-in
+    table), or one more walk-in (a sign-in table running over pages) — over a page's worth:
+    the page with the 主持人/记录人 signature lines always holds the end of the record too (the
+    last row of the sign-in table and the line under it). Without keep-with-next some of
+    these lengths leave the signature lines alone at the top of the last page."""
+    db, ids = town
+    mid = make_meeting(db, ids, final=False, scan=False,
+                       held_on=date(2026, 9, 7 if grow == "discussion" else 14))
+    alone = 0
+    for step in range(24):
+        with db.session() as s:
+            if grow == "discussion":
+                item = M.get_meeting(s, mid).agenda[0]
+                discussion = "\n".join(f"第{i + 1}行：讨论本周走访安排和重点户名单。"
+                                       for i in range(2 * step))
+                M.save_minutes(s, mid, [M.AgendaInput(item.title, discussion or "按计划走访。",
+                                                      "周五前走访完重点户。", id=item.id)],
+                               "路灯问题由黄志强跟进。")
+                last = "石岗村村民"          # the walk-in's unit: the table's last row
+            else:
+                for n in range(len(M.get_meeting(s, mid).attendees) - 4, 18 + step):
+                    M.add_walk_in(s, mid, M.WalkIn(f"村民{n + 1:02d}", f"东湖村第{n + 1}组"))
+                last = f"东湖村第{18 + step}组"
+        kept, loose = tmp_path / f"kept{step}.pdf", tmp_path / f"loose{step}.pdf"
+        with db.session() as s:
+            minutes_pdf(s, mid, kept)
+        page = signature_page(kept)
+        assert last in page and "本记录为草稿" in page, step
+        with monkeypatch.context() as patch, db.session() as s:
+            patch.setattr(meetings_pdf, "KeepTail", Loose)
+            minutes_pdf(s, mid, loose)
+        alone += last not in signature_page(loose)
+    assert alone >= 1          # the lengths tried include the case keep-with-next is for

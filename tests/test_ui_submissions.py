@@ -328,3 +328,48 @@ def test_the_office_records_a_paper_submission_and_exports_the_forms_and_the_bul
     cells = [str(c.value) for ws in openpyxl.load_workbook(book).worksheets
              for row in ws.iter_rows() for c in row if c.value is not None]
     assert "石岗村驻点团队" in cells
+
+
+def test_the_office_issues_the_bulletin_and_exports_the_issued_one_after(
+        qtbot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.submissions.bulletin import IssueDialog
+
+    make_month(db)
+    db.act_as(actor(Role.ORG_OFFICE))
+    _window, page = open_area(qtbot, db)
+    tab = page.bulletin
+    page.tabs.setCurrentWidget(tab)
+    tab.picker.set_month(2026, 3)
+    qtbot.waitUntil(lambda: tab.bulletin is not None and tab.bulletin.month == 3)
+    said: list[str] = []
+
+    def closes(box: QMessageBox) -> None:
+        said.append(box.text())
+        box.accept()
+
+    def dated(dialog: IssueDialog) -> None:
+        dialog.dated.setDate(date(2026, 4, 8))
+        dialog.try_save()
+
+    issued = tmp_path / "印发.pdf"
+    monkeypatch.setattr(common, "ask_save_path", lambda *_a: issued)
+    when_modal(IssueDialog, dated)
+    when_modal(QMessageBox, closes)
+    click(qtbot, tab.issue_button)
+    qtbot.waitUntil(lambda: bool(said) and QApplication.activeModalWidget() is None)
+    assert said[0].startswith("已印发：") and "〔2026〕1号" in said[0] and "2026-04-08" in said[0]
+    text = subprocess.run(["pdftotext", str(issued), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "〔2026〕1号" in text and "2026年4月8日" in text and "征求意见稿" not in text
+
+    # 导出 PDF afterwards: the issued document again, byte for byte
+    again = tmp_path / "导出.pdf"
+    monkeypatch.setattr(common, "ask_save_path", lambda *_a: again)
+    when_modal(QMessageBox, closes)
+    click(qtbot, tab.pdf_button)
+    qtbot.waitUntil(lambda: len(said) == 2 and QApplication.activeModalWidget() is None)
+    assert again.read_bytes() == issued.read_bytes()

@@ -60,6 +60,7 @@ ENTITY_LABELS = {
     "funding_progress": "项目进度", "funding_year": "年度专项经费",
     "stored_file": "存档文件", "notice_photo": "公开栏相片", "written_report": "书面汇报",
     "submission_package": "上报材料包", "submission": "上报登记",
+    "issued_document": "印发的公文",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "export": "导出",
@@ -67,6 +68,7 @@ ACTION_LABELS = {
     "password": "修改密码", "import": "导入", "restore": "恢复", "backup": "备份",
     "reopen": "重新办理", "finalise": "定稿", "amend": "更正",
     "draw": "抽签", "report": "上报", "receive": "接收上报", "decide": "党委会决定",
+    "issue": "印发",
 }
 
 

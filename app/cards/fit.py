@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.cards import fonts
+from app.documents import pdf_fonts as fonts
 
 LEADING = 1.18
 ELLIPSIS = "…"

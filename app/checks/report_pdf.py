@@ -1,6 +1,8 @@
 """The monthly spot-check report (驻点直联抽查督查情况通报) for the party-committee meeting.
 
-A4 portrait, the office's red head and the date, then: the month at a glance; the ledger checks
+A red-header document of GB/T 9704-2012 (app/documents/pdf_official.py: the issuing organ, the
+document number or 征求意见稿 until it is issued, the organ and 成文日期 at the end, the 版记,
+page numbers "— 1 —"), then: the month at a glance; the ledger checks
 (team, notice / due / received dates, late or not, score, each failed item with the evidence
 the records held and the checker's notes); the field patrols (villages, cadres found at work,
 on leave, absent, going through the motions); the meeting supervisions (the four answers); the
@@ -10,15 +12,18 @@ red); and the corrections made to reported records. Every figure is read from th
 
 "Still open" is as of the month's last day (or today, for the month still running): a finding
 closed after that day is still listed, one found after it is not.
+
+Issuing (:func:`issue_check_report_pdf`) numbers and dates the month's report and keeps the
+PDF; from then on every print of that month is the issued PDF (app/services/issued_documents.py).
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
@@ -27,14 +32,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import audit
 from app.auth import Permission, require
-from app.checks.pdfparts import BoldText, OfficialHead, day_text, short_day, table, warn_row
+from app.documents.pdf import RED, day_text, para, short_day, styles
+from app.documents.pdf_official import (LINE, OFFICIAL_FRAME_W, OFFICIAL_MARGINS, Imprint,
+                                        Letterhead, OfficialHead, Signature, official_footer)
+from app.documents.pdf_pages import BoldText, Title, build
+from app.documents.pdf_tables import table, warn_row
 from app.errors import ValidationError
-from app.meetings.typeset import RED, Title, build, para, styles
-from app.models import (CheckAmendment, CheckKind, FieldPatrol, Finding, FindingStatus,
-                        ItemResult, LedgerCheck, Meeting, MeetingSupervision, PatrolSighting,
-                        Severity, Whereabouts)
-from app.services.settings import get_settings
+from app.models import (CheckAmendment, CheckKind, DocumentKind, FieldPatrol, Finding,
+                        FindingStatus, ItemResult, LedgerCheck, Meeting, MeetingSupervision,
+                        PatrolSighting, Severity, Whereabouts)
+from app.services import issued_documents
 from app.services.spot_checks import score
+
+KIND = DocumentKind.CHECK_REPORT
 
 _CN = "一二三四五六七八九十"
 
@@ -50,6 +60,9 @@ class ReportResult:
     rechecked: int      # re-checks of the month
     still_open: int     # not closed as of the month's end
     overdue: int
+    number: str | None = None     # 发文字号 (None: a draft, 征求意见稿)
+    dated: date | None = None     # 成文日期
+    reprint: bool = False         # the issued PDF, written again
 
 
 def month_span(year: int, month: int) -> tuple[date, date]:
@@ -61,27 +74,80 @@ def month_span(year: int, month: int) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+def title_of(year: int, month: int) -> str:
+    return f"{year}年{month}月驻点直联抽查督查情况通报"
+
+
 def check_report_pdf(session: Session, year: int, month: int, out: Path,
-                     today: date | None = None) -> ReportResult:
+                     today: date | None = None, dated: date | None = None) -> ReportResult:
+    """The month's report: the issued PDF if it has been issued, else a draft (征求意见稿)
+    dated ``dated`` (default: today)."""
     require(session, Permission.RUN_SPOT_CHECKS)
+    data, as_of, today = _month_data(session, year, month, today)
+    issued = issued_documents.find_issued(session, KIND, year, month)
+    if issued is not None:
+        issued_documents.reprint(session, issued, out)
+        return _result(Path(out), issued.pages, data, as_of, issued_documents.number_text(issued),
+                       issued.dated, reprint=True)
+    head = issued_documents.draft_letterhead(session, dated or today)
+    out = Path(out)
+    pages = build(_story(data, year, month, as_of, head), out,
+                  title=head.organ + title_of(year, month), margins=OFFICIAL_MARGINS,
+                  footer=official_footer(head))
+    audit.record(session, "export", "ledger_check", None,
+                 f"导出{year}年{month}月抽查督查情况通报：{out.name}（征求意见稿，{pages} 页）")
+    return _result(out, pages, data, as_of, None, head.dated)
+
+
+def issue_check_report_pdf(session: Session, year: int, month: int, out: Path,
+                           dated: date | None = None, today: date | None = None
+                           ) -> ReportResult:
+    """Issue (印发) the month's report: number it, date it ``dated`` (default: today), keep the
+    PDF and write it to ``out``. Issued before: that one is written, unchanged."""
+    require(session, Permission.RUN_SPOT_CHECKS)
+    data, as_of, today = _month_data(session, year, month, today)
+
+    def render(head: Letterhead) -> tuple[bytes, int]:
+        buffer = io.BytesIO()
+        pages = build(_story(data, year, month, as_of, head), buffer,
+                      title=head.organ + title_of(year, month), margins=OFFICIAL_MARGINS,
+                      footer=official_footer(head))
+        return buffer.getvalue(), pages
+
+    issued = issued_documents.issue(session, KIND, year, month, title_of(year, month), render,
+                                    dated=dated, today=today)
+    doc = issued.document
+    issued_documents.reprint(session, doc, out)
+    return _result(Path(out), doc.pages, data, as_of, issued.number, doc.dated,
+                   reprint=issued.already)
+
+
+def _month_data(session: Session, year: int, month: int, today: date | None
+                ) -> tuple["_Data", date, date]:
     first, last = month_span(year, month)
     today = today or date.today()
     if first > today:
         raise ValidationError(f"{year}年{month}月还没有到，不能出具这个月的通报。", "month")
     as_of = min(last, today)
-    settings = get_settings(session)
-    town = settings.town_name or "本镇（街道）"
-    data = _gather(session, first, last, as_of)
+    return _gather(session, first, last, as_of), as_of, today
+
+
+def _result(out: Path, pages: int, data: "_Data", as_of: date, number: str | None,
+            dated: date | None, reprint: bool = False) -> ReportResult:
+    return ReportResult(out, pages, len(data.checks), len(data.patrols), len(data.supervisions),
+                        len(data.found), len(data.rechecked), len(data.still_open),
+                        sum(1 for f in data.still_open if _overdue(f, as_of)), number, dated,
+                        reprint)
+
+
+def _story(data: "_Data", year: int, month: int, as_of: date, head: Letterhead
+           ) -> list[Flowable]:
     st = styles()
     # Headings are kept off a page's foot by CondPageBreak, not keepWithNext: that would
     # move a heading and its whole table to the next page when the table does not fit.
     st["section"] = ParagraphStyle("check_section", parent=st["section"], keepWithNext=0)
-    st["sign"] = ParagraphStyle("sign", parent=st["body"], fontSize=12, leading=20,
-                                alignment=TA_RIGHT)
-    title = f"{year}年{month}月驻点直联抽查督查情况通报"
     story: list[Flowable] = [
-        OfficialHead(f"{settings.district_name}{town}党委组织办".strip(), day_text(today)),
-        Spacer(1, 2 * mm), Title(title, 19, 4),
+        OfficialHead(head), Spacer(1, 2 * LINE - 22), Title(title_of(year, month), 22, 4),
         para(f"（供党委会研究；统计截至{day_text(as_of)}）", st["subtitle"]),
         Spacer(1, 3 * mm)]
     story += _overview(data, st, year, month, as_of)
@@ -92,17 +158,14 @@ def check_report_pdf(session: Session, year: int, month: int, out: Path,
     story += _rectified_section(data, st)
     story += _open_section(data, st, as_of)
     story += _amendment_section(data, st)
-    story += [Spacer(1, 10 * mm),
-              KeepTogether([para(f"{town}党委组织办", st["sign"]),
-                            para(day_text(today), st["sign"])])]
-    out = Path(out)
-    pages = build(story, out, title=f"{town}{title}")
-    audit.record(session, "export", "ledger_check", None,
-                 f"导出{year}年{month}月抽查督查情况通报：{out.name}（{pages} 页）")
-    return ReportResult(out, pages, len(data.checks), len(data.patrols),
-                        len(data.supervisions), len(data.found), len(data.rechecked),
-                        len(data.still_open), sum(1 for f in data.still_open
-                                                  if _overdue(f, as_of)))
+    story += [Signature(head.organ, head.dated), Imprint(head)]
+    return story
+
+
+def _table(head: list[str], rows: list, widths_mm: list[float], st: dict,
+           extra: list | tuple = (), whole: tuple[int, ...] = ()) -> Flowable:
+    """A table across the official page's type area; ``whole`` columns (dates) on one line."""
+    return table(head, rows, widths_mm, st, extra, frame_w=OFFICIAL_FRAME_W, whole=whole)
 
 
 # --- the records ---------------------------------------------------------------------------
@@ -231,7 +294,7 @@ def _ledger_section(d: _Data, st: dict, as_of: date) -> list[Flowable]:
         c = monthly[0]
         out.append(para(
             f"抽取方式：按最久未被抽查的团队优先、同等条件下以随机种子抽签确定。本月种子“{c.seed}”，"
-            f"可用命令 draw-check --month {c.year:04d}-{c.month:02d} 复核。", st["small"]))
+            "以同一种子重新抽签，结果相同，可供复核。", st["small"]))
         out.append(Spacer(1, 1.5 * mm))
     rows = []
     late_cells: list[tuple] = []
@@ -250,9 +313,9 @@ def _ledger_section(d: _Data, st: dict, as_of: date) -> list[Flowable]:
                      str(len(c.findings))])
         if late:
             late_cells.append(("TEXTCOLOR", (6, n), (6, n), RED))
-    out.append(table(["序号", "驻点团队", "类别", "通知日期", "应报日期", "报送日期", "是否逾期",
-                      "得分", "问题"], rows, [10, 34, 17, 20, 20, 20, 19, 18, 0], st,
-                     late_cells))
+    out.append(_table(["序号", "驻点团队", "类别", "通知日期", "应报日期", "报送日期", "是否逾期",
+                       "得分", "问题"], rows, [10, 27, 15, 20, 20, 20, 17, 16, 0], st,
+                      late_cells, whole=(3, 4, 5)))
     for n, c in enumerate(d.checks, start=1):
         out.append(CondPageBreak(35 * mm))
         out.append(para(f"（{_cn(n)}）{c.team.name}（{c.kind.label}）", st["item"]))
@@ -269,9 +332,9 @@ def _ledger_section(d: _Data, st: dict, as_of: date) -> list[Flowable]:
         pending = [i for i in c.items if i.result is None]
         if failed:
             out.append(Spacer(1, 1 * mm))
-            out.append(table(["不合格项目", "分值", "系统核对情况", "检查说明"],
-                             [[i.name, str(i.points), i.evidence or "—", i.notes or "—"]
-                              for i in failed], [28, 12, 70, 0], st))
+            out.append(_table(["不合格项目", "分值", "系统核对情况", "检查说明"],
+                              [[i.name, str(i.points), i.evidence or "—", i.notes or "—"]
+                               for i in failed], [28, 12, 70, 0], st))
         elif not pending:
             out.append(para("各项均合格。", st["body"]))
         if pending:
@@ -312,8 +375,8 @@ def _patrol_section(d: _Data, st: dict) -> list[Flowable]:
                          BoldText(label, 10) if bad else label, s.note or "—"]
                 rows.append(warn_row(cells, st) if bad else cells)
             out.append(Spacer(1, 1 * mm))
-            out.append(table(["姓名", "驻点团队", "村（社区）", "情况", "说明"], rows,
-                             [20, 36, 28, 22, 0], st))
+            out.append(_table(["姓名", "驻点团队", "村（社区）", "情况", "说明"], rows,
+                              [20, 36, 28, 22, 0], st))
         if p.note:
             out.append(para(p.note, st["body"], prefix="巡查情况："))
     return out
@@ -339,8 +402,8 @@ def _supervision_section(d: _Data, st: dict) -> list[Flowable]:
                      _yes_no(s.held_as_scheduled), _yes_no(s.minutes_complete),
                      _yes_no(s.sign_in_complete), _yes_no(s.signatures_match),
                      (s.note or "—") + ("" if s.reported else "（尚未上报）")])
-    out.append(table(["序号", "会议", "督查日期／督查人", "按时召开", "记录完整", "签到完整",
-                      "签名相符", "督查意见"], rows, [10, 44, 28, 14, 14, 14, 14, 0], st))
+    out.append(_table(["序号", "会议", "督查日期／督查人", "按时召开", "记录完整", "签到完整",
+                       "签名相符", "督查意见"], rows, [10, 39, 24, 13, 13, 13, 13, 0], st))
     return out
 
 
@@ -354,8 +417,8 @@ def _found_section(d: _Data, st: dict) -> list[Flowable]:
         rows.append([str(n), _who(f), f.source.label,
                      BoldText(f.severity.label, 10) if serious else f.severity.label,
                      f.description, f.requirement or "—", short_day(f.deadline)])
-    out.append(table(["序号", "团队／干部", "来源", "程度", "发现的问题", "整改要求", "整改期限"],
-                     rows, [10, 26, 16, 12, 50, 32, 0], st))
+    out.append(_table(["序号", "团队／干部", "来源", "程度", "发现的问题", "整改要求", "整改期限"],
+                      rows, [10, 23, 15, 11, 45, 30, 0], st, whole=(6,)))
     return out
 
 
@@ -371,8 +434,8 @@ def _rectified_section(d: _Data, st: dict) -> list[Flowable]:
             result = BoldText(f"未通过，重新整改（期限 {short_day(f.deadline)}）", 9.5)
         rows.append([str(n), _who(f), f.description, f.response or "—",
                      short_day(f.recheck_on), result, f.recheck_note or "—"])
-    out.append(table(["序号", "团队／干部", "问题", "整改情况", "核查日期", "核查结果", "核查意见"],
-                     rows, [10, 24, 34, 32, 21, 19, 0], st))
+    out.append(_table(["序号", "团队／干部", "问题", "整改情况", "核查日期", "核查结果", "核查意见"],
+                      rows, [10, 21, 32, 30, 21, 18, 0], st, whole=(4,)))
     return out
 
 
@@ -396,8 +459,8 @@ def _open_section(d: _Data, st: dict, as_of: date) -> list[Flowable]:
             text = "已整改，待核查" if _state(f, as_of) == "responded" else "整改中"
             rows.append([str(n), short_day(f.found_on), _who(f), f.description,
                          short_day(f.deadline), text])
-    out.append(table(["序号", "发现日期", "团队／干部", "问题", "整改期限", "状态"], rows,
-                     [10, 21, 30, 68, 21, 0], st))
+    out.append(_table(["序号", "发现日期", "团队／干部", "问题", "整改期限", "状态"], rows,
+                      [10, 21, 27, 58, 21, 0], st, whole=(1, 4)))
     return out
 
 
@@ -416,8 +479,8 @@ def _amendment_section(d: _Data, st: dict) -> list[Flowable]:
             target = f"{a.entity} #{a.entity_id}"
         rows.append([str(n), f"{a.at:%Y-%m-%d %H:%M}\n{a.user_name}", target, a.what,
                      f"原：{a.before or '（空）'}\n改为：{a.after or '（空）'}", a.reason])
-    out.append(table(["序号", "时间／更正人", "更正对象", "项目", "原内容与更正", "原因"], rows,
-                     [10, 28, 44, 18, 36, 0], st))
+    out.append(_table(["序号", "时间／更正人", "更正对象", "项目", "原内容与更正", "原因"], rows,
+                      [10, 25, 38, 16, 36, 0], st))
     return out
 
 
@@ -437,4 +500,4 @@ def _cn(n: int) -> str:
     return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
 
 
-__all__ = ["ReportResult", "check_report_pdf", "month_span"]
+__all__ = ["ReportResult", "check_report_pdf", "issue_check_report_pdf", "month_span"]

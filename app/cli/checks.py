@@ -1,5 +1,6 @@
 """Spot checks from the command line: ``draw-check`` (the month's ledger-check draw, printed so
-anyone can verify it), ``check-report`` (the monthly report PDF) and ``personal-file`` (a cadre's
+anyone can verify it), ``check-report`` (the monthly report PDF: a draft — 征求意见稿 — until
+``--issue`` numbers and dates it, after which every print is the issued PDF) and ``personal-file`` (a cadre's
 annual file, PDF and optionally xlsx). Signed in like every command; needs the right to run spot
 checks (组织办, 管理员)."""
 
@@ -35,10 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="通知日期（默认今天；须在该月内），报送期限从这天算起")
     p.set_defaults(handler=cmd_draw_check)
 
-    p = sub.add_parser("check-report", help="打印月度抽查督查情况通报（PDF，A4），供党委会研究")
+    p = sub.add_parser("check-report", help="打印月度抽查督查情况通报（PDF，A4），供党委会研究",
+                       description="未印发的通报打印为征求意见稿（不编文号）。加 --issue 正式印发："
+                                   "编发文字号、定成文日期并保存印发的文本；印发后再打印，都是印发时的"
+                                   "文本，文号和日期不变。")
     add_db_option(p)
     p.add_argument("--month", metavar="YYYY-MM", required=True, help="哪个月，如 2026-03")
     p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="保存到")
+    p.add_argument("--issue", action="store_true", help="正式印发：编发文字号，保存印发的文本")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="成文日期（默认今天；不能晚于今天）。已印发的通报不改日期")
     p.set_defaults(handler=cmd_check_report)
 
     p = sub.add_parser("personal-file",
@@ -127,14 +134,19 @@ def _draw_lines(session: "Session", draw: "Draw", month: date, asked_seed: str |
 # --- check-report --------------------------------------------------------------------------
 
 def cmd_check_report(args: argparse.Namespace) -> int:
-    from app.checks.report_pdf import check_report_pdf
+    from app.checks.report_pdf import check_report_pdf, issue_check_report_pdf, title_of
+    from app.cli.submissions import issue_lines, parse_day
     from app.ledgers.export import parse_month
 
     month = parse_month(args.month)
+    dated = parse_day(args.date)
     out = _out(args.out, ".pdf")
     with open_signed_in(args, Permission.RUN_SPOT_CHECKS) as db, db.session() as session:
-        r = check_report_pdf(session, month.year, month.month, out)
+        make = issue_check_report_pdf if args.issue else check_report_pdf
+        r = make(session, month.year, month.month, out, dated=dated)
     print(f"已保存{month.year}年{month.month}月抽查督查情况通报：{r.path}（{r.pages} 页，A4）")
+    print("\n".join(issue_lines(title_of(month.year, month.month), r.number, r.dated, r.reprint,
+                               dated, r.path)))
     print(f"台账抽查 {r.checks} 个团队，下乡巡查 {r.patrols} 次，会议督查 {r.supervisions} 次；"
           f"本月发现问题 {r.found} 个，核查整改 {r.rechecked} 个；尚未整改到位 {r.still_open} 个"
           + (f"，其中超期 {r.overdue} 个。" if r.overdue else "。"))

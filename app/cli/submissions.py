@@ -1,6 +1,7 @@
 """Upward submission from the command line (issue 8): ``package`` (a team's monthly zip),
-``receive`` (the office imports one), ``bulletin`` (the month's 通报, PDF and optionally xlsx)
-and ``export-form`` (附件1 or 附件2 as xlsx or PDF). Signed in like every command; the
+``receive`` (the office imports one), ``bulletin`` (the month's 通报, PDF and optionally xlsx;
+a draft — 征求意见稿 — until ``--issue`` numbers and dates it, after which every print is the
+issued PDF) and ``export-form`` (附件1 or 附件2 as xlsx or PDF). Signed in like every command; the
 services check the rights (packing: the team's liaison; receiving and the bulletin: the
 organization office; the forms: whoever may read the team's records).
 
@@ -11,11 +12,12 @@ audit trail (the writers record it); a receipt is recorded by the service with w
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from app.auth import Permission
 from app.cli import add_db_option, open_signed_in
-from app.errors import DomainError
+from app.errors import DomainError, ValidationError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,11 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE.zip", type=Path, help="上报材料包")
     p.set_defaults(handler=cmd_receive)
 
-    p = sub.add_parser("bulletin", help="生成月通报（PDF，A4，带图表），可同时导出 .xlsx")
+    p = sub.add_parser("bulletin", help="生成月通报（PDF，A4，带图表），可同时导出 .xlsx",
+                       description="未印发的月通报打印为征求意见稿（不编文号）。加 --issue 正式印发："
+                                   "编发文字号（如 云组通〔2026〕3号）、定成文日期并保存印发的文本；"
+                                   "印发后再打印，都是印发时的文本，文号和日期不变。")
     add_db_option(p)
     p.add_argument("--month", metavar="YYYY-MM", required=True, help="哪个月，如 2026-03")
     p.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="PDF 保存到")
     p.add_argument("--xlsx", metavar="FILE.xlsx", type=Path, help="同时导出 .xlsx 到")
+    p.add_argument("--issue", action="store_true", help="正式印发：编发文字号，保存印发的文本")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="成文日期（默认今天；不能晚于今天）。已印发的通报不改日期")
     p.set_defaults(handler=cmd_bulletin)
 
     p = sub.add_parser("export-form",
@@ -62,6 +70,32 @@ def _out(path: Path, *suffixes: str) -> Path:
     if not path.parent.is_dir():
         raise DomainError(f"保存位置“{path.parent}”不存在。")
     return path
+
+
+def parse_day(text: str | None, what: str = "成文日期") -> date | None:
+    """``--date``: a day written 年-月-日 (None if not given)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"{what}“{text}”看不懂，请写成“年-月-日”，如 2026-04-02。",
+                              "date") from None
+
+
+def issue_lines(title: str, number: str | None, dated: date | None, already: bool,
+                asked: date | None, out: Path) -> list[str]:
+    """What the bulletin and check-report commands say about the document's issue."""
+    if number is None:
+        return [f"已生成{title}（征求意见稿，未编文号，成文日期 {dated:%Y-%m-%d}）：{out}",
+                "正式印发请加 --issue（可用 --date 指定成文日期）。"]
+    if not already:
+        return [f"已印发{title}：{number}，成文日期 {dated:%Y-%m-%d}：{out}"]
+    lines = [f"{title}已印发（{number}，成文日期 {dated:%Y-%m-%d}），不再重新编号；"
+             f"已按印发时的文本重印：{out}"]
+    if asked is not None and asked != dated:
+        lines.append(f"注意：已印发的通报不改成文日期，--date {asked:%Y-%m-%d} 没有使用。")
+    return lines
 
 
 def _team_id(session, name: str) -> int:  # type: ignore[no-untyped-def]
@@ -123,22 +157,33 @@ def cmd_receive(args: argparse.Namespace) -> int:
 # --- bulletin ------------------------------------------------------------------------------
 
 def cmd_bulletin(args: argparse.Namespace) -> int:
-    from app.forms.bulletin_pdf import render_bulletin_pdf
+    from app.forms.bulletin_pdf import issue_bulletin_pdf, render_bulletin_pdf, title_of
     from app.forms.bulletin_xlsx import render_bulletin_xlsx
     from app.ledgers.export import parse_month
+    from app.models import DocumentKind
+    from app.services import issued_documents
     from app.services.bulletin import bulletin
 
     month = parse_month(args.month)
+    dated = parse_day(args.date)
     out = _out(args.out, ".pdf")
     xlsx = _out(args.xlsx, ".xlsx") if args.xlsx else None
     with open_signed_in(args, Permission.PUBLISH_BULLETIN) as db, db.session() as session:
         b = bulletin(session, month.year, month.month)
-        render_bulletin_pdf(session, b, out)
+        if args.issue:
+            issued = issue_bulletin_pdf(session, month.year, month.month, out, dated=dated, b=b)
+            number, on, already = issued.number, issued.document.dated, issued.already
+        else:
+            found = issued_documents.find_issued(session, DocumentKind.BULLETIN, b.year,
+                                                 b.month)
+            render_bulletin_pdf(session, b, out, dated=dated)
+            number = issued_documents.number_text(found) if found else None
+            on, already = (found.dated if found else dated or date.today()), found is not None
         if xlsx is not None:
             render_bulletin_xlsx(session, b, xlsx)
     t = b.totals
-    print(f"已生成{b.year}年{b.month}月驻点直联工作情况通报：{out}"
-          + (f"；表格：{xlsx}" if xlsx else ""))
+    print("\n".join(issue_lines(title_of(b.year, b.month), number, on, already, dated, out))
+          + (f"\n表格：{xlsx}" if xlsx else ""))
     print(f"统计至 {b.as_of:%Y-%m-%d}，{len(b.teams)} 个驻点团队：驻点 {t.sessions_held} 次，"
           f"收集问题 {t.problems_raised} 个，办结 {t.problems_solved} 个；资料按时报送 "
           f"{t.submissions_on_time} 项，逾期 {t.submissions_late} 项，缺报 {t.submissions_missing} 项。")

@@ -1,13 +1,20 @@
-"""The monthly bulletin (月通报) as an A4 PDF, from ``app.services.bulletin.bulletin``: the
-office's red head, the title and period, a summary of the town's totals, the ranking in two
-tables (station work and visits; problems, spot checks and submissions), bar charts per team
-(households visited % and problems solved %), the twelve months' trend of sessions and
-problems, the 缺报 list named in red, and how the score is made. Every figure is the service's;
-nothing is computed here but percentages of its counts.
+"""The monthly bulletin (月通报) as an A4 PDF, from ``app.services.bulletin.bulletin``: a
+red-header document of GB/T 9704-2012 (app/documents/pdf_official.py) — the issuing organ, the
+document number (or 征求意见稿 until it is issued), the title and period, a summary of the town's
+totals, the ranking in two tables (station work and visits; problems, spot checks and
+submissions), bar charts per team (households visited % and problems solved %), the twelve
+months' trend of sessions and problems, the 缺报 list named in red, how the score is made, the
+organ and the date (成文日期, printed once), the 版记 and page numbers "— 1 —". Every figure is
+the service's; nothing is computed here but percentages of its counts.
+
+Issuing (:func:`issue_bulletin_pdf`) numbers and dates the month's bulletin and keeps the PDF;
+from then on every print of that month (:func:`bulletin_pdf`, :func:`render_bulletin_pdf`) is the
+issued PDF (app/services/issued_documents.py). Before that a print is a draft (征求意见稿).
 """
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -19,19 +26,22 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.cards import fonts
-from app.checks.pdfparts import OfficialHead, day_text, table
-from app.meetings.typeset import FRAME_W, HEAD_FILL, RED, Title, build, para, styles
-from app.services import deadlines
+from app.documents import pdf_fonts as fonts
+from app.documents.pdf import HEAD_FILL, RED, day_text, para, styles
+from app.documents.pdf_official import (LINE, OFFICIAL_FRAME_W, OFFICIAL_MARGINS, Imprint,
+                                        Letterhead, OfficialHead, Signature, official_footer)
+from app.documents.pdf_pages import Title, build
+from app.documents.pdf_tables import table
+from app.models import DocumentKind
+from app.services import deadlines, issued_documents
 from app.services.bulletin import WEIGHTS, Bulletin, bulletin
-from app.services.settings import get_settings
+from app.services.issued_documents import Issued
 
 BLUE = colors.Color(0.16, 0.42, 0.72)
 ORANGE = colors.Color(0.90, 0.49, 0.13)
@@ -123,27 +133,30 @@ def _problem_rows(b: Bulletin) -> list[list[str]]:
     return rows
 
 
-def _centred(rows: list[list[str]], st: dict) -> list[list[object]]:
+def _centred(rows: list[list[str]]) -> dict[tuple[int, int], str]:
     """Figures centred; the team's name (column 1) as ordinary text."""
-    return [[cell if c == 1 else para(cell, st["cell_c"]) for c, cell in enumerate(row)]
-            for row in rows]
+    return {(r, c): "cell_c" for r, row in enumerate(rows) for c in range(len(row)) if c != 1}
 
 
 def _tables(b: Bulletin, st: dict) -> list[Flowable]:
     last = len(b.teams) + 1
     bold_total = [("BACKGROUND", (0, last), (-1, last), HEAD_FILL)]
+    work_rows = _work_rows(b)
+    # figures such as 3690/5000 and 74.4% stay on one line (their columns widen if need be)
     work = table(["排名", "驻点团队", "得分", "驻点（实际/应驻）", "走访达标户／住户", "覆盖率",
-                  "重点户（走访/目标）", "周会（召开/应开）", "月度会议"], _centred(_work_rows(b), st),
-                 [10, 38, 13, 20, 24, 15, 20, 18, 0], st, bold_total)
-    red = list(bold_total)
+                  "重点户（走访/目标）", "周会（召开/应开）", "月度会议"], work_rows,
+                 [9, 32, 12, 18, 22, 14, 18, 17, 0], st, bold_total, frame_w=OFFICIAL_FRAME_W,
+                 styles_for=_centred(work_rows), whole=(2, 3, 4, 5, 6, 7))
+    problem_rows = _problem_rows(b)
     problems = table(["排名", "驻点团队", "收集问题", "办结", "现场解决", "现场解决率", "超期未办结",
                       "督查未整改（超期）", "本月整改", "按时报送", "逾期报送", "缺报"],
-                     _centred(_problem_rows(b), st), [9, 34, 12, 11, 12, 14, 13, 17, 12, 12, 12, 0], st,
-                     red)
+                     problem_rows, [9, 27, 11, 10, 11, 13, 12, 15, 11, 11, 11, 0], st,
+                     bold_total, frame_w=OFFICIAL_FRAME_W, styles_for=_centred(problem_rows),
+                     whole=(5,))
     # sub-headings kept off a page's foot by CondPageBreak: keepWithNext would carry the
     # whole table (40 teams) to the next page with them
-    return [CondPageBreak(30 * mm), para("（一）驻点与走访", st["sub"]), work, Spacer(1, 4 * mm),
-            CondPageBreak(30 * mm), para("（二）问题办理、督查整改与资料报送", st["sub"]), problems]
+    return [CondPageBreak(50 * mm), para("（一）驻点与走访", st["sub"]), work, Spacer(1, 4 * mm),
+            CondPageBreak(50 * mm), para("（二）问题办理、督查整改与资料报送", st["sub"]), problems]
 
 
 # --- charts --------------------------------------------------------------------------------
@@ -163,41 +176,72 @@ def _legend(x: float, y: float, pairs: Sequence[tuple[colors.Color, str]]) -> Le
     return legend
 
 
-def team_charts(b: Bulletin) -> list[Drawing]:
+def _fitted(legend: Legend, width: float) -> Legend:
+    """``legend`` moved left as far as needed (not past the edge) to end within ``width``."""
+    x0, _y0, x1, _y1 = legend.getBounds()
+    if x1 > width:
+        legend.x -= min(x1 - width, x0)
+    return legend
+
+
+LABEL_SIZE = 8.5
+LABEL_MIN, LABEL_MAX = 24 * mm, 48 * mm   # the column of team names beside the bars
+
+
+def chart_label(text: str, room: float, size: float = LABEL_SIZE) -> str:
+    """``text`` cut with … to fit ``room`` points at ``size`` (a chart label never runs
+    into the axis or off the page)."""
+    if fonts.width(text, size) <= room:
+        return text
+    while text and fonts.width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def team_charts(b: Bulletin, width: float = OFFICIAL_FRAME_W) -> list[Drawing]:
     """Households visited % and problems solved % per team, in ranking order, as horizontal
-    grouped bars; CHART_TEAMS teams to a chart."""
+    grouped bars labelled with the team's name (rank first, 团队 left off; a name too long
+    for the label column cut with …); CHART_TEAMS teams to a chart, so 40 teams make two.
+    The category axis has no ticks: nothing crosses a label."""
     charts = []
     teams = list(b.teams)
     size = -(-len(teams) // -(-len(teams) // CHART_TEAMS)) if teams else 1
+    names = [f"{f.rank}. {short_name(f.team)}" for f in teams]
+    label_w = min(LABEL_MAX, max([LABEL_MIN] + [fonts.width(n, LABEL_SIZE) + 5 * mm
+                                               for n in names]))
     for start in range(0, len(teams), size):
         chunk = teams[start:start + size]
         rows = len(chunk)
         plot_h = rows * 8.5 * mm
         height = plot_h + 22 * mm
-        d = Drawing(FRAME_W, height)
+        d = Drawing(width, height)
         chart = HorizontalBarChart()
-        chart.x, chart.y = 32 * mm, 12 * mm
-        chart.width, chart.height = FRAME_W - 44 * mm, plot_h
-        # categories are drawn bottom up: reversed, so the first in the ranking is on top
+        chart.x, chart.y = label_w, 12 * mm
+        chart.width, chart.height = width - label_w - 12 * mm, plot_h
+        # categories are drawn bottom up: reversed, so the first in the ranking is on top;
+        # within a team the first series is the lower bar: coverage (blue) above, as listed
         ordered = list(reversed(chunk))
         visited = [percent(f.households_visited, f.households) or 0 for f in ordered]
         solved = [min(100.0, percent(f.problems_solved, f.problems_raised) or 0)
                   for f in ordered]
-        chart.data = [visited, solved]
-        chart.categoryAxis.categoryNames = [f"{f.rank}. {short_name(f.team)}" for f in ordered]
+        chart.data = [solved, visited]
+        chart.categoryAxis.categoryNames = [
+            chart_label(f"{f.rank}. {short_name(f.team)}", label_w - 4 * mm) for f in ordered]
         chart.categoryAxis.labels.fontName = fonts.PRIMARY
-        chart.categoryAxis.labels.fontSize = 8.5
+        chart.categoryAxis.labels.fontSize = LABEL_SIZE
         chart.categoryAxis.labels.boxAnchor = "e"
         chart.categoryAxis.labels.dx = -3
+        chart.categoryAxis.tickLeft = 0
         chart.categoryAxis.strokeColor = AXIS
         chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
         chart.valueAxis.labels.fontName = fonts.PRIMARY
         chart.valueAxis.labels.fontSize = 8
+        chart.valueAxis.labels.dy = -2
         chart.valueAxis.labelTextFormat = "%d%%"
         chart.valueAxis.strokeColor = AXIS
         chart.valueAxis.visibleGrid = True
         chart.valueAxis.gridStrokeColor = colors.Color(0.85, 0.85, 0.85)
-        chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, ORANGE
+        chart.bars[0].fillColor, chart.bars[1].fillColor = ORANGE, BLUE
         chart.bars.strokeColor = None
         chart.barSpacing = 0.5
         chart.groupSpacing = 3
@@ -207,28 +251,41 @@ def team_charts(b: Bulletin) -> list[Drawing]:
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 2
         d.add(chart)
-        d.add(_legend(chart.x, height - 2 * mm, [(BLUE, "住户走访覆盖率（本年达标户／住户）"),
-                                                (ORANGE, "问题办结率（本月办结／收集，至多 100%）")]))
+        d.add(_fitted(_legend(chart.x, height - 2 * mm, [
+            (BLUE, "住户走访覆盖率（本年达标户／住户）"),
+            (ORANGE, "问题办结率（本月办结／收集，至多 100%）")]), width))
         charts.append(d)
     return charts
 
 
-def trend_chart(b: Bulletin) -> Drawing:
-    """The twelve months up to the bulletin's: sessions held, problems raised and solved."""
+def month_label(year: int, month: int) -> str:
+    """A month on the trend's axis: 10月 (the years are in the heading)."""
+    return f"{month}月"
+
+
+def trend_span(b: Bulletin) -> str:
+    """The months the trend covers: 2025年11月至2026年10月."""
+    first, last = b.trend[0], b.trend[-1]
+    return f"{first.year}年{first.month}月至{last.year}年{last.month}月"
+
+
+def trend_chart(b: Bulletin, width: float = OFFICIAL_FRAME_W) -> Drawing:
+    """The twelve months up to the bulletin's: sessions held, problems raised and solved.
+    Months are labelled 10月 (short enough for their place on the axis); the axis ticks fall
+    between the labels."""
     height = 78 * mm
-    d = Drawing(FRAME_W, height)
+    d = Drawing(width, height)
     chart = HorizontalLineChart()
     chart.x, chart.y = 14 * mm, 12 * mm
-    chart.width, chart.height = FRAME_W - 20 * mm, height - 28 * mm
+    chart.width, chart.height = width - 20 * mm, height - 28 * mm
     points = list(b.trend)
     chart.data = [[p.sessions_held for p in points], [p.problems_raised for p in points],
                   [p.problems_solved for p in points]]
-    chart.categoryAxis.categoryNames = [
-        f"{p.year}年{p.month}月" if p.month == 1 or i == 0 else f"{p.month}月"
-        for i, p in enumerate(points)]
+    chart.categoryAxis.categoryNames = [month_label(p.year, p.month) for p in points]
     chart.categoryAxis.labels.fontName = fonts.PRIMARY
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.dy = -3
+    chart.categoryAxis.tickDown = 3
     chart.categoryAxis.strokeColor = AXIS
     top = max([max(series) for series in chart.data if series] + [4])
     chart.valueAxis.valueMin = 0
@@ -265,34 +322,76 @@ def _nice(top: float) -> int:
 
 # --- the document --------------------------------------------------------------------------
 
+KIND = DocumentKind.BULLETIN
+
+
+def title_of(year: int, month: int) -> str:
+    return f"{year}年{month}月驻点直联工作情况通报"
+
+
 def bulletin_pdf(session: Session, year: int, month: int, out: Path,
-                 today: date | None = None) -> Path:
+                 today: date | None = None, dated: date | None = None) -> Path:
+    """The month's bulletin: the issued one if it has been issued, else a draft (征求意见稿)
+    dated ``dated`` (default: today)."""
     b = bulletin(session, year, month, today=today)
-    return render_bulletin_pdf(session, b, out, today=today)
+    return render_bulletin_pdf(session, b, out, today=today, dated=dated)
 
 
 def render_bulletin_pdf(session: Session, b: Bulletin, out: Path,
-                        today: date | None = None) -> Path:
-    settings = get_settings(session)
-    town = settings.town_name or "本镇（街道）"
-    today = today or date.today()
+                        today: date | None = None, dated: date | None = None) -> Path:
+    """``b`` as a PDF at ``out`` — or, if the month's bulletin has been issued, the issued
+    PDF (a reprint keeps its number, its date and its figures)."""
+    issued = issued_documents.find_issued(session, KIND, b.year, b.month)
+    if issued is not None:
+        return issued_documents.reprint(session, issued, out)
+    head = issued_documents.draft_letterhead(session, dated or today or date.today())
+    out = Path(out)
+    pages = build(_story(session, b, head), out, title=head.organ + title_of(b.year, b.month),
+                  **_page_kit(head))
+    audit.record(session, "export", summary=f"导出{b.year}年{b.month}月通报 PDF：{out.name}"
+                 f"（征求意见稿，{pages} 页）")
+    return out
+
+
+def issue_bulletin_pdf(session: Session, year: int, month: int, out: Path,
+                       dated: date | None = None, today: date | None = None,
+                       b: Bulletin | None = None) -> Issued:
+    """Issue (印发) the month's bulletin (``b`` if already counted): number it, date it
+    ``dated`` (default: today), keep the PDF and write it to ``out``. Issued before: that one
+    is written, unchanged."""
+    if b is None:
+        b = bulletin(session, year, month, today=today)
+
+    def render(head: Letterhead) -> tuple[bytes, int]:
+        data = io.BytesIO()
+        pages = build(_story(session, b, head), data,
+                      title=head.organ + title_of(year, month), **_page_kit(head))
+        return data.getvalue(), pages
+
+    issued = issued_documents.issue(session, KIND, year, month, title_of(year, month), render,
+                                    dated=dated, today=today)
+    issued_documents.reprint(session, issued.document, out)
+    return issued
+
+
+def _page_kit(head: Letterhead) -> dict:
+    return {"margins": OFFICIAL_MARGINS, "footer": official_footer(head)}
+
+
+def _story(session: Session, b: Bulletin, head: Letterhead) -> list[Flowable]:
     st = styles()
     st["section"] = ParagraphStyle("b_section", parent=st["section"], keepWithNext=0)
     st["sub"] = ParagraphStyle("b_sub", parent=st["item"], keepWithNext=0)
     for name in ("cell", "cell_c", "cell_warn"):
         st[name] = ParagraphStyle(f"b_{name}", parent=st[name], fontSize=9, leading=12)
     st["head"] = ParagraphStyle("b_head", parent=st["head"], fontSize=9, leading=11.5)
-    st["sign"] = ParagraphStyle("b_sign", parent=st["body"], fontSize=12, leading=20,
-                                alignment=TA_RIGHT)
     st["cell_c_warn"] = ParagraphStyle("b_cell_c_warn", parent=st["cell_c"], textColor=RED)
-    title = f"{b.year}年{b.month}月驻点直联工作情况通报"
     story: list[Flowable] = [
-        OfficialHead(f"{settings.district_name}{town}党委组织办".strip(), day_text(today)),
-        Spacer(1, 2 * mm), Title(title, 19, 4),
+        OfficialHead(head), Spacer(1, 2 * LINE - 22), Title(title_of(b.year, b.month), 22, 4),
         para(f"（统计期间：{b.year}年{b.month}月1日至{day_text(b.as_of)}）", st["subtitle"]),
         Spacer(1, 3 * mm),
         *_section("一、总体情况", st), para(summary_text(b), st["indent"]),
-        *_section("二、各驻点团队情况及排名", st),
+        *_section("二、各驻点团队情况及排名", st, 65 * mm),
         para("按综合得分排名；“走访达标户”为本年走访次数达到要求的住户，督查未整改括号内为超过整改期限的个数。",
              st["small"]), Spacer(1, 1.5 * mm)]
     story += _tables(b, st)
@@ -301,24 +400,18 @@ def render_bulletin_pdf(session: Session, b: Bulletin, out: Path,
                              para("（一）各团队住户走访覆盖率与问题办结率", st["item"])]
     first.append(charts[0] if charts else para("本月没有驻点团队。", st["indent"]))
     story += [CondPageBreak(40 * mm), KeepTogether(first), *charts[1:]]
-    story.append(KeepTogether([para("（二）近十二个月驻点与问题办理趋势", st["item"]),
-                               trend_chart(b)]))
+    story.append(KeepTogether([para(f"（二）近十二个月驻点与问题办理趋势（{trend_span(b)}）",
+                                    st["item"]), trend_chart(b)]))
     story += _missing_section(session, b, st)
     story += _section("五、说明", st)
     story.append(para(
         f"综合得分满分 100 分：驻点次数 {WEIGHTS['sessions']} 分，住户走访 {WEIGHTS['households']} 分，"
         f"重点户走访 {WEIGHTS['key']} 分，问题办结 {WEIGHTS['problems']} 分，周会与月度会议 "
         f"{WEIGHTS['meetings']} 分，资料按时报送 {WEIGHTS['submissions']} 分；每个超期未办结问题和"
-        "每个超期未整改的督查问题扣 1 分（最多扣 10 分）。各项数字均由系统中的记录统计，可在程序中"
-        "查看每个数字对应的记录。", st["indent"]))
-    story += [Spacer(1, 6 * mm),
-              KeepTogether([para(f"{town}党委组织办", st["sign"]),
-                            para(day_text(today), st["sign"])])]
-    out = Path(out)
-    pages = build(story, out, title=f"{town}{title}")
-    audit.record(session, "export", summary=f"导出{b.year}年{b.month}月通报 PDF："
-                 f"{out.name}（{pages} 页）")
-    return out
+        "每个超期未整改的督查问题扣 1 分（最多扣 10 分）。各项数字均据各驻点团队登记和报送的工作记录"
+        "统计，每个数字都有对应的记录可查。", st["indent"]))
+    story += [Signature(head.organ, head.dated), Imprint(head)]
+    return story
 
 
 def _missing_section(session: Session, b: Bulletin, st: dict) -> list[Flowable]:
@@ -334,7 +427,8 @@ def _missing_section(session: Session, b: Bulletin, st: dict) -> list[Flowable]:
                       st["cell_warn"]), para(str(f.submissions_missing), st["cell_c_warn"])]
                 for f, items in missing]
         out.append(Spacer(1, 1.5 * mm))
-        out.append(table(["驻点团队", "缺报的资料", "项数"], rows, [45, 110, 0], st))
+        out.append(table(["驻点团队", "缺报的资料", "项数"], rows, [40, 100, 0], st,
+                         frame_w=OFFICIAL_FRAME_W))
     else:
         out.append(para("本月各团队均已报送全部资料，无缺报。", st["indent"]))
     if late:
@@ -345,8 +439,10 @@ def _missing_section(session: Session, b: Bulletin, st: dict) -> list[Flowable]:
     return out
 
 
-def _section(title: str, st: dict) -> list[Flowable]:
-    return [CondPageBreak(40 * mm), para(title, st["section"])]
+def _section(title: str, st: dict, room: float = 40 * mm) -> list[Flowable]:
+    """A section heading, with at least ``room`` left under it on its page."""
+    return [CondPageBreak(room), para(title, st["section"])]
 
 
-__all__ = ["bulletin_pdf", "render_bulletin_pdf", "summary_text", "team_charts", "trend_chart"]
+__all__ = ["bulletin_pdf", "issue_bulletin_pdf", "render_bulletin_pdf", "summary_text",
+           "team_charts", "trend_chart"]

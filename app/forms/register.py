@@ -13,10 +13,11 @@ from reportlab.platypus import Flowable, Spacer
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.checks.pdfparts import day_text, table
+from app.documents.pdf import RED, day_text, para, styles
+from app.documents.pdf_pages import Title, build
+from app.documents.pdf_tables import table
 from app.forms.common import month_bounds, pdf_line, scope_for, span
 from app.ledgers.export import LedgerKind, export_ledger
-from app.meetings.typeset import RED, Title, build, para, styles
 from app.services.visits import coverage
 
 

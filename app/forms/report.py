@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.errors import DomainError
 from app.forms.common import month_bounds, scope_for
-from app.meetings.typeset import Title, build, para, paras, styles
+from app.documents.pdf import para, paras, styles
+from app.documents.pdf_pages import Title, build
 from app.services.written_reports import get_report
 
 

@@ -25,10 +25,10 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.cards import fonts
-from app.meetings.typeset import (FRAME_W, GREY, HEAD_FILL, INK, MARGIN_BOTTOM, MARGIN_TOP,
-                                  MARGIN_X, PAGE_H, PAGE_W, RED, RULE, Marker, PageImage,
-                                  SignatureImage, Title, build, para, paras, styles)
+from app.documents import pdf_fonts as fonts
+from app.documents.pdf import (FRAME_W, GREY, HEAD_FILL, INK, MARGIN_BOTTOM, MARGIN_TOP,
+                               MARGIN_X, PAGE_H, PAGE_W, RED, RULE, para, paras, styles)
+from app.documents.pdf_pages import KeepTail, Marker, PageImage, SignatureImage, Title, build
 from app.models import Attendance, Attendee, Meeting
 from app.services.meetings import figures, get_meeting
 from app.services.settings import get_settings
@@ -318,16 +318,17 @@ def _minutes_story(m: Meeting, town: str, boxes: dict) -> list[Flowable]:
         story.append(_action_table(m, st))
 
     story.append(para("五、签到情况", st["section"]))
-    story.append(_sign_table(m, st, boxes))
+    # The end of the record — the sign-in table's last rows, the note on the scans, who
+    # finalised it — and the signature lines of host and recorder stay on one page
+    # (keep-with-next): the signatures never stand alone at the top of a page.
+    tail: list[Flowable] = []
     if m.scans:
-        story.append(Spacer(1, 1.5 * mm))
-        story.append(para(f"纸质签到表扫描件 {len(m.scans)} 张，附后。", st["small"]))
-
-    # who finalised, and the signatures of host and recorder
-    story.append(Spacer(1, 8 * mm))
+        tail += [Spacer(1, 1.5 * mm),
+                 para(f"纸质签到表扫描件 {len(m.scans)} 张，附后。", st["small"])]
     closing = [[para("主持人（签字）：", st["body"]), "",
                 para("记录人（签字）：", st["body"]), ""]]
-    story.append(KeepTogether([
+    tail += [
+        Spacer(1, 8 * mm),
         Table(closing, colWidths=[38 * mm, FRAME_W / 2 - 44 * mm, 44 * mm,
                                   FRAME_W / 2 - 38 * mm],
               style=TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.6, INK),
@@ -337,7 +338,8 @@ def _minutes_story(m: Meeting, town: str, boxes: dict) -> list[Flowable]:
         Spacer(1, 4 * mm),
         para(f"定稿：{m.finalised_by_name}，{_stamp(m.finalised_at)}" if m.final
              else f"本记录为{DRAFT}，内容可能修改，不作为正式记录使用。",
-             st["body"] if m.final else st["warn"])]))
+             st["body"] if m.final else st["warn"])]
+    story.append(KeepTail(_sign_table(m, st, boxes), tail))
 
     if m.amendments:
         story.append(para("六、更正记录", st["section"]))

@@ -7,7 +7,9 @@ from app.models.checks import (CheckAmendment, CheckItemTemplate, FieldPatrol, F
                                LedgerCheck, LedgerCheckItem, MeetingSupervision, PatrolSighting,
                                patrol_community)
 from app.models.community import Community, Grid
-from app.models.enums import (Attendance, CheckKind, CommunityKind, FindingSource, FindingStatus,
+from app.models.documents import IssuedDocument
+from app.models.enums import (Attendance, CheckKind, CommunityKind, DocumentKind, FindingSource,
+                              FindingStatus,
                               ItemResult, PhotoKind, ProjectStatus, Severity, SubmissionKind,
                               Urgency, Whereabouts, FeedbackMethod, Gender, HandlingLevel, HouseholdKind,
                               MeetingKind, MemberRole, PersonCategory, ProblemSource, ProblemStatus, Role,
@@ -44,4 +46,5 @@ __all__ = [
     "Disbursement", "FundingProject", "FundingYear", "NoticePhoto", "PhotoKind", "ProjectProgress",
     "ProjectStatus", "StoredFile", "Submission", "SubmissionKind", "SubmissionPackage",
     "Urgency", "WrittenReport",
+    "DocumentKind", "IssuedDocument",
 ]

@@ -238,6 +238,13 @@ class PhotoKind(Labeled):
     NEAR = "photo_near"
 
 
+class DocumentKind(Labeled):
+    """The red-header documents the organization office issues (印发) with a number."""
+
+    BULLETIN = "doc_bulletin"
+    CHECK_REPORT = "doc_check_report"
+
+
 LABELS: dict[enum.Enum, str] = {
     CommunityKind.VILLAGE: "村",
     CommunityKind.COMMUNITY: "社区",
@@ -337,6 +344,8 @@ LABELS: dict[enum.Enum, str] = {
     SubmissionKind.REPORT: "直联工作书面汇报",
     PhotoKind.FAR: "远景",
     PhotoKind.NEAR: "近景",
+    DocumentKind.BULLETIN: "驻点直联工作情况通报",
+    DocumentKind.CHECK_REPORT: "驻点直联抽查督查情况通报",
 }
 
 # Words towns use in their own sheets for the same things.

@@ -50,6 +50,15 @@ class TownSettings(Base, Timestamped, Versioned):
     forms_due_day: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     due_soon_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
+    # The red-header documents (GB/T 9704-2012; app/services/issued_documents.py): the issuing
+    # organ's full name (发文机关; blank: “<区县><镇>党委组织办”), the 机关代字 of the document
+    # numbers (blank: the town's first character and 组通), who receives copies (抄送; blank:
+    # no 抄送 line) and the printing organ (印发机关; blank: the issuing organ).
+    issuing_organ: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    doc_prefix: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    copy_to: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    printing_organ: Mapped[str] = mapped_column(String(80), default="", server_default="")
+
     @property
     def full_check_month_numbers(self) -> tuple[int, ...]:
         return tuple(sorted({int(m) for m in self.full_check_months.split(",")

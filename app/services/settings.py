@@ -36,6 +36,12 @@ class SettingsInput:
     # None keeps the stored value (forms that do not show these fields leave them alone).
     visits_per_household_per_year: int | None = None
     key_visits_per_team_per_month: int | None = None
+    # The red-header documents (app/services/issued_documents.py): 发文机关全称, the 机关代字 of
+    # the document numbers, 抄送 and 印发机关. None keeps the stored value.
+    issuing_organ: str | None = None
+    doc_prefix: str | None = None
+    copy_to: str | None = None
+    printing_organ: str | None = None
 
 
 def update_settings(session: Session, data: SettingsInput, expected_version: int | None = None
@@ -66,6 +72,15 @@ def update_settings(session: Session, data: SettingsInput, expected_version: int
     settings.town_name = optional(clean_text(data.town_name), "town_name", "镇（街道）名称", 60)
     settings.district_name = optional(clean_text(data.district_name), "district_name", "上级区县", 60)
     settings.hotline = optional(clean_text(data.hotline), "hotline", "服务热线", 40)
+    for name, label, length in (("issuing_organ", "发文机关全称", 80),
+                                ("doc_prefix", "发文字号的机关代字", 20),
+                                ("copy_to", "抄送", 400), ("printing_organ", "印发机关", 80)):
+        value = getattr(data, name)
+        if value is not None:
+            text = optional(clean_text(value), name, label, length)
+            if name == "doc_prefix" and any(ch in text for ch in "〔〕[]()（）号0123456789"):
+                raise ValidationError("机关代字只写字，如“云组通”；年份和序号由程序编排。", name)
+            setattr(settings, name, text)
     settings.station_weekday = data.station_weekday
     settings.station_start = data.station_start
     settings.station_end = data.station_end

@@ -1,7 +1,9 @@
 """台账抽查 tab: the ledger checks (one drawn team a month, every team in the full-check
 months), 抽签, opening a check to fill the checklist with the evidence the records give,
 登记问题 and 上报 (then read-only, findings corrected with 更正…), 复核抽签 (re-running the
-recorded draw from its seed), and the monthly report (月度通报) as PDF."""
+recorded draw from its seed), and the monthly report (月度通报) as PDF — a draft
+(征求意见稿) or, with 正式印发, issued: numbered, dated and kept, so every later print of the
+month is the issued document."""
 
 from __future__ import annotations
 
@@ -158,25 +160,42 @@ class LedgerChecksTab(CheckListTab):
         month = MonthDialog(date(row.year, row.month_no, 1) if row else date.today(), self)
         if not month.exec() or month.result_value is None:
             return
-        year, month_no = month.result_value
+        year, month_no, issue, dated = month.result_value
         out = ask_save_path(self, "保存月度抽查督查通报", f"{year}年{month_no}月抽查督查情况通报.pdf")
         if out is None:
             return
         db = self.ctx.db
 
-        def work(_p: Any, _c: Any) -> Path:
-            with db.session() as s:
-                writer(s, year, month_no, out)
-            return out
+        def work(_p: Any, _c: Any) -> Any:
+            from app.checks.report_pdf import issue_check_report_pdf
 
-        tasks.run_with_progress(self, f"正在生成 {year} 年 {month_no} 月通报…", work,
-                                lambda path: inform(self, "月度通报", f"已保存：{path}"),
+            with db.session() as s:
+                if issue:
+                    return issue_check_report_pdf(s, year, month_no, out, dated=dated)
+                return writer(s, year, month_no, out)
+
+        def done(result: Any) -> None:
+            inform(self, "月度通报", issue_message(result, out))
+
+        tasks.run_with_progress(self, f"正在生成 {year} 年 {month_no} 月通报…", work, done,
                                 lambda exc: error(self, "月度通报", f"生成通报失败：{_message(exc)}"),
                                 cancellable=False)
 
 
 def _message(exc: BaseException) -> str:
     return exc.message if isinstance(exc, DomainError) else str(exc)
+
+
+def issue_message(result: Any, out: Path) -> str:
+    """What saving the report says: saved (a draft), issued, or the issued one printed again."""
+    number = getattr(result, "number", None)
+    if number is None:
+        return f"已保存：{out}"
+    dated = f"{result.dated:%Y-%m-%d}"
+    if getattr(result, "reprint", False):
+        return (f"这个月的通报已印发（{number}，成文日期 {dated}），不再重新编号；"
+                f"已按印发时的文本保存：{out}")
+    return f"已印发：{number}，成文日期 {dated}。\n已保存：{out}"
 
 
 def draw_text(result: DrawResult) -> str:
@@ -209,14 +228,28 @@ def show_replay(parent: QWidget, ctx: AppContext, check_id: int) -> None:
 
 
 class MonthDialog(FormDialog):
+    """The month of the report, and whether to issue it (正式印发: numbered, dated 成文日期,
+    kept as issued) or save a draft (征求意见稿)."""
+
     def __init__(self, value: date, parent: QWidget | None = None) -> None:
         super().__init__("月度抽查督查通报", parent)
         self.month = self.add_field("month", "月份", month_edit(value, "reportMonth"))
+        self.issue = self.add_field("issue", "", QCheckBox("正式印发（编发文字号，保存印发的文本）"))
+        self.issue.setObjectName("reportIssue")
+        self.dated = self.add_field("dated", "成文日期", date_edit(date.today(), "reportDated"))
+        self.dated.setEnabled(False)
+        self.issue.toggled.connect(self.dated.setEnabled)
+        hint = QLabel("不勾选：保存为征求意见稿，不编文号。印发后再保存，都是印发时的文本，"
+                      "文号和成文日期不变。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5d6d7e;")
+        self.form.addRow("", hint)
         self.save_button.setText("生成…")
 
-    def save(self) -> tuple[int, int]:
+    def save(self) -> tuple[int, int, bool, date | None]:
         value = date_of(self.month)
-        return value.year, value.month
+        issue = self.issue.isChecked()
+        return value.year, value.month, issue, date_of(self.dated) if issue else None
 
 
 class DrawDialog(FormDialog):

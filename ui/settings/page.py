@@ -1,4 +1,5 @@
-"""设置: the town's settings form (with the visit targets and the problem categories) and the
+"""设置: the town's settings form (with the visit targets, the problem categories and what the
+red-header documents print: 发文机关, the 机关代字 of their numbers, 抄送, 印发机关) and the
 backups of this database.
 
 One 保存设置 saves the town's settings, the two visit targets and the category list in one
@@ -55,7 +56,10 @@ class SettingsPage(QWidget):
         self.can_maintain = ctx.can(Permission.MAINTAIN_DATABASE)
         layout = QVBoxLayout(self)
         boxes = QHBoxLayout()
-        boxes.addWidget(self._settings_box(), 1)
+        left = QVBoxLayout()
+        left.addWidget(self._settings_box(), 3)
+        left.addWidget(self._documents_box(), 2)
+        boxes.addLayout(left, 1)
         boxes.addWidget(self._visits_box(), 1)
         layout.addLayout(boxes, 3)
         layout.addLayout(self._save_row())
@@ -101,6 +105,37 @@ class SettingsPage(QWidget):
             for widget in (self.weekday, self.start, self.end, self.max_size, self.max_communities):
                 widget.setEnabled(False)
         return group
+
+    def _documents_box(self) -> QGroupBox:
+        """What the red-header documents (月通报, 抽查督查情况通报) print when issued."""
+        group = QGroupBox("公文（红头通报）")
+        self.docs_body = FormBody()
+        add = self.docs_body.add_field
+        self.issuing_organ = add("issuing_organ", "发文机关全称", line_edit(
+            "", "如：中共赤溪镇委员会组织办公室（不填：镇名加“党委组织办”）", "issuing_organ"))
+        self.doc_prefix = add("doc_prefix", "发文字号机关代字", line_edit(
+            "", "如：赤组通（不填：镇名首字加“组通”）", "doc_prefix"))
+        self.copy_to = add("copy_to", "抄送", line_edit(
+            "", "如：镇党委书记、镇长，各驻点团队（不填：不印抄送）", "copy_to"))
+        self.printing_organ = add("printing_organ", "印发机关", line_edit(
+            "", "如：中共赤溪镇委员会办公室（不填：同发文机关）", "printing_organ"))
+        hint = QLabel("通报印发时编发文字号（如 赤组通〔2026〕3号）并确定成文日期；"
+                      "已印发的通报不受这里的修改影响。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5d6d7e;")
+        column = QVBoxLayout(group)
+        column.addWidget(self.docs_body)
+        column.addWidget(hint)
+        column.addStretch(1)
+        if not self.can_edit:
+            for widget in self._document_fields():
+                widget.setReadOnly(True)
+                set_clearable(widget, False)
+                widget.setPlaceholderText("（未填）")
+        return group
+
+    def _document_fields(self) -> tuple:  # type: ignore[type-arg]
+        return (self.issuing_organ, self.doc_prefix, self.copy_to, self.printing_organ)
 
     def _visits_box(self) -> QGroupBox:
         group = QGroupBox("走访与问题")
@@ -175,6 +210,7 @@ class SettingsPage(QWidget):
             values = (t.town_name, t.district_name, t.hotline, t.station_weekday, t.station_start,
                       t.station_end, t.max_station_team_size, t.max_communities_per_leader,
                       t.visits_per_household_per_year, t.key_visits_per_team_per_month)
+            documents = (t.issuing_organ, t.doc_prefix, t.copy_to, t.printing_organ)
             self.version = t.version
             categories = problem_categories.category_rows(s)
         self.town_name.setText(values[0])
@@ -187,6 +223,8 @@ class SettingsPage(QWidget):
         self.max_communities.setValue(values[7])
         self.visits_per_year.setValue(values[8])
         self.key_visits.setValue(values[9])
+        for widget, text in zip(self._document_fields(), documents):
+            widget.setText(text)
         self.categories.set_rows(categories)
         self.clear_errors()
         self.reload_backups()
@@ -195,7 +233,9 @@ class SettingsPage(QWidget):
         return SettingsInput(self.town_name.text(), self.district_name.text(), self.hotline.text(),
                              self.weekday.currentData(), time_of(self.start), time_of(self.end),
                              self.max_size.value(), self.max_communities.value(),
-                             self.visits_per_year.value(), self.key_visits.value())
+                             self.visits_per_year.value(), self.key_visits.value(),
+                             self.issuing_organ.text(), self.doc_prefix.text(),
+                             self.copy_to.text(), self.printing_organ.text())
 
     def save(self) -> None:
         """Settings, visit targets and categories in one transaction: all saved or none."""
@@ -220,6 +260,7 @@ class SettingsPage(QWidget):
     def clear_errors(self) -> None:
         self.body.clear_errors()
         self.visits_body.clear_errors()
+        self.docs_body.clear_errors()
         self.category_error.hide()
         self.categories.mark_rows(())
 
@@ -233,11 +274,13 @@ class SettingsPage(QWidget):
                                       if key.startswith("row"))
             return
         problems = exc.problems if isinstance(exc, ValidationError) else {}
-        mine = {k: m for k, m in problems.items() if k in self.visits_body.field_errors}
-        if mine:
-            self.visits_body.show_error(ValidationError(next(iter(mine.values())),
-                                                        problems=mine))
-        rest = {k: m for k, m in problems.items() if k not in mine}
+        placed: set[str] = set()
+        for body in (self.visits_body, self.docs_body):
+            mine = {k: m for k, m in problems.items() if k in body.field_errors}
+            if mine:
+                body.show_error(ValidationError(next(iter(mine.values())), problems=mine))
+                placed |= set(mine)
+        rest = {k: m for k, m in problems.items() if k not in placed}
         if rest or not problems:
             self.body.show_error(ValidationError(next(iter(rest.values())), problems=rest)
                                  if rest else exc)

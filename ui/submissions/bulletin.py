@@ -1,11 +1,13 @@
 """月通报 tab: the month's ranking table from app.services.bulletin (counted in a worker), the
 town's totals, and for any traceable figure (double-click) the records it was counted from;
-导出 PDF / Excel through app.forms."""
+导出 PDF / Excel through app.forms, and 印发 (issuing the month's bulletin: its document number
+and 成文日期 given once, the PDF kept — after that 导出 PDF gives the issued document)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt,
@@ -22,6 +24,8 @@ from ui import tasks
 from ui.context import AppContext
 from ui.submissions import common
 from ui.submissions.common import MonthPicker, button, previous_month
+from ui.widgets.form import FormDialog
+from ui.widgets.inputs import date_edit, date_of
 from ui.widgets.messages import error, inform
 from ui.widgets.stale import ReloadsWhenShown
 from ui.widgets.table import Column, RowTableModel, make_table_view
@@ -143,11 +147,16 @@ class BulletinTab(ReloadsWhenShown, QWidget):
         self.picker = MonthPicker("bulletinMonth", *previous_month(*_this_month()))
         self.picker.changed.connect(lambda _y, _m: self.reload())
         self.pdf_button = button("bulletinPdf", "导出 PDF…", lambda: self.export("pdf"),
-                                 "月通报文稿（含各团队图表和缺报情况），可直接印发")
+                                 "月通报文稿（含各团队图表和缺报情况）：未印发时为征求意见稿，"
+                                 "印发后为印发时的文本")
         self.xlsx_button = button("bulletinXlsx", "导出 Excel…", lambda: self.export("xlsx"))
+        self.issue_button = button("bulletinIssue", "印发…", self.issue,
+                                   "正式印发本月通报：编发文字号、确定成文日期并保存印发的文本；"
+                                   "印发后导出的 PDF 都是印发时的文本")
         publish = ctx.can(Permission.PUBLISH_BULLETIN)
         self.pdf_button.setVisible(publish)
         self.xlsx_button.setVisible(publish)
+        self.issue_button.setVisible(publish)
         self.model = BulletinModel(self)
         self.table = make_table_view(self.model)
         self.table.setObjectName("bulletinTable")
@@ -168,6 +177,7 @@ class BulletinTab(ReloadsWhenShown, QWidget):
         top.addWidget(self.state, 1)
         top.addWidget(self.pdf_button)
         top.addWidget(self.xlsx_button)
+        top.addWidget(self.issue_button)
         hint = QLabel("蓝色数字可双击，列出它所依据的记录。")
         hint.setObjectName("hintLabel")
         layout = QVBoxLayout(self)
@@ -246,13 +256,62 @@ class BulletinTab(ReloadsWhenShown, QWidget):
             from app.forms.bulletin_xlsx import render_bulletin_xlsx
 
             with db.session() as s:
-                if kind == "pdf":
-                    return render_bulletin_pdf(s, b, out, today=b.as_of)
+                if kind == "pdf":     # a draft dated today, or the issued bulletin again
+                    return render_bulletin_pdf(s, b, out)
                 return render_bulletin_xlsx(s, b, out)
 
         tasks.start(work, lambda path: inform(self, "导出月通报", f"已导出：{path}"),
                     lambda exc: error(self, "导出月通报", exc.message if isinstance(
                         exc, DomainError) else f"导出失败：{exc}"), owner=self)
+
+
+    def issue(self) -> None:
+        """印发: the 成文日期 asked, then where to save the issued PDF."""
+        b = self.bulletin
+        if b is None:
+            return
+        dialog = IssueDialog(b.year, b.month, self)
+        if not dialog.exec() or dialog.result_value is None:
+            return
+        out = common.ask_save_path(self, "印发月通报（PDF）", "pdf",
+                                   f"{b.year}年{b.month:02d}月_驻点直联工作月通报.pdf")
+        if out is None:
+            return
+        db, dated = self.ctx.db, dialog.result_value
+
+        def work(_p: Any, _c: Any) -> Any:
+            from app.forms.bulletin_pdf import issue_bulletin_pdf
+
+            with db.session() as s:
+                issued = issue_bulletin_pdf(s, b.year, b.month, out, dated=dated, b=b)
+                return issued.number, issued.document.dated, issued.already
+
+        def done(result: Any) -> None:
+            number, on, already = result
+            inform(self, "印发月通报",
+                   f"这个月的通报已印发（{number}，成文日期 {on:%Y-%m-%d}），不再重新编号；"
+                   f"已按印发时的文本导出：{out}" if already else
+                   f"已印发：{number}，成文日期 {on:%Y-%m-%d}。\n已导出：{out}")
+
+        tasks.start(work, done, lambda exc: error(self, "印发月通报", exc.message if isinstance(
+            exc, DomainError) else f"印发失败：{exc}"), owner=self)
+
+
+class IssueDialog(FormDialog):
+    """印发 the month's bulletin: the 成文日期 (default today), and what issuing means."""
+
+    def __init__(self, year: int, month: int, parent: QWidget | None = None) -> None:
+        super().__init__(f"印发 {year} 年 {month} 月通报", parent)
+        self.dated = self.add_field("dated", "成文日期", date_edit(date.today(), "bulletinDated"))
+        hint = QLabel("印发后编发文字号（如 云组通〔2026〕3号），文号、成文日期和通报文本不再改变；"
+                      "以后导出的 PDF 都是印发时的文本。发文机关、抄送和印发机关在“设置”中填写。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5d6d7e;")
+        self.form.addRow("", hint)
+        self.save_button.setText("印发…")
+
+    def save(self) -> date:
+        return date_of(self.dated)
 
 
 def _this_month() -> tuple[int, int]:

@@ -1,4 +1,10 @@
-"""Fonts for printed cards and posters, with glyph-by-glyph fallback.
+"""Fonts and fallback for every printed output (the document kit's fonts): cards, posters, the
+minutes, the forms, the bulletin, the check reports.
+
+Gives :func:`register` (once per process), :func:`runs` (a string split into runs, each in the
+first font that has its glyphs), :func:`width`, :func:`draw` (with stroked "bold": the fonts
+have no bold face), :func:`missing` and :func:`describe` (for warnings). Nothing depends on fonts
+installed on the machine.
 
 The bundled WenQuanYi Micro Hei covers everyday Chinese; Droid Sans Fallback (Apache 2.0,
 TrueType, ~4 MB) adds CJK Extension A (e.g. 䶮) and other rare characters. A string is split
