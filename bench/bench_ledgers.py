@@ -56,7 +56,7 @@ def main() -> int:
 
     from app.auth import Actor
     from app.db import open_database
-    from app.ledgers.export import Period, _problem_rows, export_problems, export_problems_year
+    from app.ledgers.export import Period, export_problems, export_problems_year, problem_rows
     from app.services import visits
     from ui.ledgers import data
     from ui.ledgers.model import LedgerModel
@@ -233,7 +233,7 @@ def main() -> int:
         took_year, written_year = timed(one_file, runs=1)
         # the same rows as the one-file year, values only
         with db.session() as s:
-            rows = _problem_rows(s, Period.year(2025), None, date.today())
+            rows = problem_rows(s, Period.year(2025), None, date.today())
 
         def raw_write() -> None:
             book = Workbook(write_only=True)

@@ -1,5 +1,5 @@
 """The spot-check outputs read back: the monthly report PDF (its text, A4 pages numbered
-"第 x 页 共 y 页", the late delivery, the failed item with its evidence and notes, the patrol's
+"— x —" as GB/T 9704 has it, the late delivery, the failed item with its evidence and notes, the patrol's
 absent cadre, the supervision's answers, what was found, rectified and is still open — overdue in
 red — and the amendments; long text wrapping onto more pages with the header repeated), and the
 personal file as PDF and xlsx (the absence found on patrol reaches it)."""
@@ -183,7 +183,7 @@ def test_the_monthly_report_says_what_was_checked_found_rectified_and_left_open(
     pages = texts(out)
     assert result.pages == len(pages) and sizes(out) == {A4}
     for number, page in enumerate(pages, start=1):
-        assert f"第{number}页共{len(pages)}页" in page
+        assert f"—{number}—" in page        # GB/T 9704 page numbers
     whole = "".join(pages)
     # the head
     assert "云溪镇党委组织办" in whole and "2026年3月驻点直联抽查督查情况通报" in whole
@@ -254,7 +254,8 @@ def test_long_text_wraps_and_tables_repeat_their_header(db: Database, tmp_path: 
     for n in range(1, 41):       # every description printed whole: wrapped, not cut
         assert f"第{n}条：{long}末尾{n}".replace(" ", "") in whole
     # the tables run over several pages, each continued page starting with the header row
-    continued = [p for p in pages[1:] if "末尾" in p]
+    first = next(n for n, p in enumerate(pages) if "末尾" in p)
+    continued = [p for p in pages[first + 1:] if "末尾" in p]
     assert len(continued) >= 4
     assert all(p.startswith("序号团队／干部来源程度发现的问题整改要求整改期限")
                or p.startswith("序号发现日期团队／干部问题整改期限状态") for p in continued)
@@ -284,8 +285,9 @@ def test_the_personal_file_carries_the_absence_found_on_patrol(town, town_db: Da
     for ws in book:
         assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
         assert "钱干事" in ws["A2"].value
-    summary = {r[0]: r[1] for r in book["概况"].iter_rows(min_row=4, values_only=True)}
-    assert summary["姓名"] == "钱干事" and summary["巡查缺岗"] == "1 次"
+    summary = {r[0].value: r[1] for r in book["概况"].iter_rows(min_row=4)}
+    assert summary["姓名"].value == "钱干事"
+    assert summary["巡查缺岗"].value == 1 and summary["巡查缺岗"].number_format == '0" 次"'  # 1 次
     patrol_rows = list(book["下乡巡查"].iter_rows(min_row=4, values_only=True))
     assert patrol_rows == [("2026-03-05", "第1村", "缺岗", "电话联系称在镇政府开会，无请假")]
     personal = list(book["个人督查问题"].iter_rows(min_row=4, values_only=True))

@@ -6,6 +6,8 @@ report; and who may export which team's forms."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +22,7 @@ from app.db import Database
 from app.errors import DomainError, PermissionDenied
 from app.forms import (form1_pdf, form1_rows, form1_xlsx, form2_pdf, form2_rows, form2_totals,
                        form2_xlsx, register_pdf, register_xlsx, report_pdf)
+from app.forms.common import money_sum, money_text
 from app.models import AuditEntry, HandlingLevel, Problem, Role, Urgency
 from app.services import funding, problems, written_reports
 from app.services.funding import ProjectInput
@@ -157,22 +160,23 @@ def test_form1_xlsx_is_print_ready_and_its_total_is_the_exact_sum(db: Database,
     with db.session() as s:
         assert form1_xlsx(s, 2026, 3, m.town.team_a, out) == out
     ws = load_workbook(out)["附件1"]
-    check_print_layout(ws, "云溪镇石岗村2026年3月需提请党委会研究解决问题表")
-    assert "石岗村驻点团队" in ws["A2"].value and "共 4 项" in ws["A2"].value
-    assert header(ws) == ["序号", "村（社区）", "问题", "现状", "解决方案", "预算金额（元）",
-                          "申请补贴金额（元）", "预计完工时间", "党委会意见"]
-    assert [ws.cell(row=r, column=3).value for r in range(4, 8)] == [
+    assert ws["A1"].value == "附件1" and ws["A1"].font.bold     # the label, as on the PDF
+    check_print_layout(ws, "云溪镇石岗村2026年3月需提请党委会研究解决问题表", first=2)
+    assert "石岗村驻点团队" in ws["A3"].value and "共 4 项" in ws["A3"].value
+    assert header(ws, 4) == ["序号", "村（社区）", "问题", "现状", "解决方案", "预算金额（元）",
+                             "申请补贴金额（元）", "预计完工时间", "党委会意见"]
+    assert [ws.cell(row=r, column=3).value for r in range(5, 9)] == [
         "村道硬底化", "文化室屋顶漏水", "经费申请：三月未批项目（紧急）", "经费申请：三月新申请（一般）"]
-    assert ws["A4"].value == 1 and ws["H4"].is_date and ws["H4"].number_format == "yyyy-mm-dd"
-    budgets = money_cells(ws, 6, 4, 7)
-    subsidies = money_cells(ws, 7, 4, 7)
+    assert ws["A5"].value == 1 and ws["H5"].is_date and ws["H5"].number_format == "yyyy-mm-dd"
+    budgets = money_cells(ws, 6, 5, 8)
+    subsidies = money_cells(ws, 7, 5, 8)
     assert budgets == [Decimal("120000.10"), Decimal("0.20"), Decimal("0.20"), Decimal("0.10")]
-    [total_budget, total_subsidy] = (money_cells(ws, 6, 8, 8)[0], money_cells(ws, 7, 8, 8)[0])
-    assert ws["A8"].value == "合计" and ws["B8"].value == "4 项"
+    [total_budget, total_subsidy] = (money_cells(ws, 6, 9, 9)[0], money_cells(ws, 7, 9, 9)[0])
+    assert ws["A9"].value == "合计" and ws["B9"].value == "4 项"
     assert total_budget == sum(budgets) == Decimal("120000.60")
     assert total_subsidy == sum(subsidies) == Decimal("80000.50")
-    assert ws["A8"].font.bold
-    assert "审核签名" in ws["A10"].value
+    assert ws["A9"].font.bold
+    assert "审核签名" in ws["A11"].value
 
 
 def test_form1_pdf_reads_back_in_a4_landscape(db: Database, tmp_path: Path) -> None:
@@ -198,7 +202,7 @@ def test_an_empty_month_still_makes_a_form_saying_so(db: Database, tmp_path: Pat
         form1_xlsx(s, 2025, 12, m.town.team_a, tmp_path / "empty.xlsx")
     assert "本月没有需提请党委会研究解决的问题" in squash(pdf_text(tmp_path / "empty.pdf")[0][0])
     ws = load_workbook(tmp_path / "empty.xlsx").active
-    assert ws["A4"].value == "合计" and ws["F4"].value == 0
+    assert ws["A5"].value == "合计" and ws["F5"].value == 0
 
 
 # --- 附件2 ---------------------------------------------------------------------------------
@@ -245,20 +249,21 @@ def test_form2_xlsx_money_is_numbers_and_the_total_row_is_exact(db: Database,
     with db.session() as s:
         form2_xlsx(s, 2026, 3, m.town.team_a, out)
     ws = load_workbook(out)["附件2"]
-    check_print_layout(ws, "云溪镇2026年直联工作专项经费补贴项目进度登记表（3月）")
-    assert header(ws) == ["序号", "村（社区）", "项目名称", "现状", "方案", "总预算（元）",
-                          "申请补贴（元）", "申请日期", "紧急程度",
-                          "党委会决定（日期、批准金额/不批准原因）", "已拨付（元）",
-                          "本月进度（%、说明）", "预计/实际完工日期"]
-    last = 8
+    assert ws["A1"].value == "附件2"
+    check_print_layout(ws, "云溪镇2026年直联工作专项经费补贴项目进度登记表（3月）", first=2)
+    assert header(ws, 4) == ["序号", "村（社区）", "项目名称", "现状", "方案", "总预算（元）",
+                             "申请补贴（元）", "申请日期", "紧急程度",
+                             "党委会决定（日期、批准金额/不批准原因）", "已拨付（元）",
+                             "本月进度（%、说明）", "预计/实际完工日期"]
+    last = 9
     for column, expected in ((6, "100000.40"), (7, "78000.30"), (11, "30000.10")):
-        values = money_cells(ws, column, 4, last)
+        values = money_cells(ws, column, 5, last)
         [total] = money_cells(ws, column, last + 1, last + 1)
         assert sum(values) == total == Decimal(expected), column
     assert ws.cell(row=last + 1, column=1).value == "合计"
     assert ws.cell(row=last + 1, column=10).value == "批准合计 78,000.10 元"
-    assert ws["H4"].is_date and ws["I4"].value == "特别紧急"
-    behind = ws.cell(row=6, column=12)
+    assert ws["H5"].is_date and ws["I5"].value == "特别紧急"
+    behind = ws.cell(row=7, column=12)
     assert behind.value == "本月未报进度" and behind.font.color.rgb.endswith("C00000")
 
 
@@ -338,3 +343,94 @@ def test_a_liaison_exports_only_their_teams_forms(db: Database, db_path: Path,
                                        .where(AuditEntry.action == "export")))
     assert any(x.startswith("导出附件2（2026年3月，石岗村驻点团队）：a.xlsx") for x in summaries)
     assert not (tmp_path / "b.xlsx").exists()
+
+
+# --- the PDFs' amounts and headers -------------------------------------------------------
+
+AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}")
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """The PDF's text line by line, as pdftotext lays it out."""
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+
+
+def header_rules_and_chars(path: Path, scale: int = 3) -> tuple[list[int], list[tuple]]:
+    """On the first page: the x (pixels) of the table's vertical rules across its header row
+    (the shaded row), and the boxes (pixels) of the characters printed in that row."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        image = page.render(scale=scale).to_pil().convert("L")
+        width, height = image.size
+        px = image.load()
+        fill = round(0.93 * 255)
+        shaded = [y for y in range(height)
+                  if sum(1 for x in range(0, width, 3) if abs(px[x, y] - fill) <= 3) > width / 12]
+        band = [shaded[0]]
+        for y in shaded[1:]:
+            if y - band[-1] > 3:
+                break
+            band.append(y)
+        top, bottom = band[0], band[-1]
+        rules = [x for x in range(width)
+                 if sum(1 for y in range(top, bottom + 1) if px[x, y] < 150)
+                 >= 0.9 * (bottom - top + 1)]
+        textpage = page.get_textpage()
+        page_h = page.get_size()[1]
+        chars = []
+        for i in range(textpage.count_chars()):
+            left, low, right, high = textpage.get_charbox(i)
+            box = (left * scale, (page_h - high) * scale, right * scale, (page_h - low) * scale)
+            if right > left and top < (box[1] + box[3]) / 2 < bottom:
+                chars.append((textpage.get_text_range(i, 1), box))
+        return rules, chars
+    finally:
+        pdf.close()
+
+
+def big_month(db: Database) -> Month:
+    """build_month and, in March, projects and a problem of a million yuan and more: totals
+    such as 1,076,086.40 that used to break inside the number."""
+    m = build_month(db)
+    town = m.town
+    with db.session() as s:
+        big = funding.create_project(s, project(town, "大额项目一", date(2026, 3, 3),
+                                                "987654.32", "876543.21")).id
+        funding.create_project(s, project(town, "村道拓宽工程", date(2026, 3, 4),
+                                          "1000000.00", "121543.19"))
+        problems.raise_problem(s, committee(town.shigang, date(2026, 3, 7), "河堤加固",
+                                            "1076086.40", "998765.43", team_id=town.team_a))
+    with db.session() as s:
+        funding.decide(s, big, date(2026, 3, 10), "876543.21")
+        funding.disburse(s, big, date(2026, 3, 20), "765432.10")
+    return m
+
+
+def test_amounts_never_break_and_headers_clear_the_borders(db: Database,
+                                                            tmp_path: Path) -> None:
+    m = big_month(db)
+    one, two = tmp_path / "附件1.pdf", tmp_path / "附件2.pdf"
+    with db.session() as s:
+        form1_pdf(s, 2026, 3, m.town.team_a, one)
+        form2_pdf(s, 2026, 3, m.town.team_a, two)
+        rows1 = form1_rows(s, 2026, 3, m.town.team_a)
+        rows2 = form2_rows(s, 2026, 3, m.town.team_a)
+    t = form2_totals(rows2)
+    expected1 = {money_text(v) for r in rows1 for v in (r.budget, r.subsidy) if v is not None}
+    expected1 |= {money_text(money_sum([r.budget for r in rows1])),
+                  money_text(money_sum([r.subsidy for r in rows1]))}
+    expected2 = {money_text(v) for r in rows2 for v in (r.budget, r.subsidy, r.disbursed)}
+    expected2 |= {money_text(v) for v in (t.budget, t.subsidy, t.approved, t.disbursed)}
+    assert {"1,076,086.40", "3,183,741.32"} <= expected1     # a million and more
+    assert {"2,087,654.72", "1,076,086.70", "876,543.21"} <= expected2
+    for path, expected in ((one, expected1), (two, expected2)):
+        found = {a for line in pdf_lines(path) for a in AMOUNT.findall(line)}
+        assert expected <= found, (path.name, sorted(expected - found))
+        # every header character inside its cell, clear of the rules either side
+        rules, chars = header_rules_and_chars(path)
+        assert len(rules) >= 10, rules
+        assert {"序", "号", "元"} <= {ch for ch, _box in chars}
+        for ch, (left, _top, right, _bottom) in chars:
+            assert not any(left - 3 <= x <= right + 3 for x in rules), (path.name, ch)

@@ -1,6 +1,7 @@
 """The ledgers exported as print-ready xlsx, read back with openpyxl: title, unit line, header
-repeated on every page, A4 landscape fitted to the width, text kept as text, masking, who sees
-what, and the ``export-ledger`` command end to end."""
+repeated on every page, the paper (A3 landscape for the wide books, A4 for the others) with the
+columns filling its width, every row's height set, text kept as text, masking, who sees what,
+and the ``export-ledger`` command end to end. (How they look printed: test_xlsx_print.py.)"""
 
 from __future__ import annotations
 
@@ -91,29 +92,45 @@ def build_ledger(db: Database) -> Ledger:
     return Ledger(town, n)
 
 
-def body(ws: Worksheet) -> list[list[object]]:
-    return [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+def body(ws: Worksheet, first: int = 4) -> list[list[object]]:
+    return [list(r) for r in ws.iter_rows(min_row=first, values_only=True)]
 
 
-def header(ws: Worksheet) -> list[object]:
-    return [c.value for c in ws[3]]
+def header(ws: Worksheet, row: int = 3) -> list[object]:
+    return [c.value for c in ws[row]]
 
 
-def check_print_layout(ws: Worksheet, title: str) -> None:
-    assert ws["A1"].value == title
-    assert ws["A1"].font.bold and ws["A1"].alignment.horizontal == "centerContinuous"
-    assert str(ws["A2"].value).startswith("单位：云溪镇")
-    assert "2026年3月1日至3月31日" in ws["A2"].value
-    assert ws.print_title_rows == "$3:$3"
+A4, A3 = 9, 8     # openpyxl's paper sizes
+
+
+def check_print_layout(ws: Worksheet, title: str, paper: int = A4, first: int = 1) -> None:
+    """Title in row ``first`` (merged across the columns), the unit line under it, then the
+    header, repeated on every page; landscape ``paper``, one page wide, the columns filling
+    the printable width; every row's height set; page numbers in the footer."""
+    from app.documents.xlsx import A3_LANDSCAPE, A4_LANDSCAPE
+
+    unit, head = first + 1, first + 2
+    columns = len(header(ws, head))
+    last = chr(ord("A") + columns - 1)
+    assert ws[f"A{first}"].value == title
+    assert ws[f"A{first}"].font.bold and ws[f"A{first}"].alignment.horizontal == "center"
+    assert f"A{first}:{last}{first}" in {str(r) for r in ws.merged_cells.ranges}
+    assert str(ws[f"A{unit}"].value).startswith("单位：云溪镇")
+    assert "2026年3月1日至3月31日" in ws[f"A{unit}"].value
+    assert ws.print_title_rows == f"${head}:${head}"
     assert ws.page_setup.orientation == "landscape"
-    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert int(ws.page_setup.paperSize) == paper
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.freeze_panes == "A4"
-    assert ws["A3"].border.left.style == "thin" and ws["A4"].border.bottom.style == "thin"
-    assert ws["A4"].alignment.wrap_text
-    widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(len(header(ws)))]
-    assert all(6 <= w <= 40 for w in widths)
+    assert ws.freeze_panes == f"A{head + 1}"
+    assert ws[f"A{head}"].border.left.style == "thin"
+    assert ws[f"A{head + 1}"].border.bottom.style == "thin"
+    assert ws[f"A{head + 1}"].alignment.wrap_text
+    widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(columns)]
+    units = (A3_LANDSCAPE if paper == A3 else A4_LANDSCAPE).units
+    assert all(w >= 4 for w in widths) and sum(widths) == pytest.approx(units, rel=0.01)
+    assert all(ws.row_dimensions[r].height for r in range(1, ws.max_row + 1))
+    assert "&P" in ws.oddFooter.center.text and ws.oddFooter.center.size >= 9
 
 
 def every_value(path: Path) -> list[object]:
@@ -127,7 +144,7 @@ def test_station_log_export(db: Database, db_path: Path, tmp_path: Path) -> None
         result = export_ledger(s, "log", MARCH, tmp_path / "日志.xlsx")
     assert result.rows == 2
     ws = load_workbook(result.path).active
-    check_print_layout(ws, "云溪镇驻点日志（2026年3月）")
+    check_print_layout(ws, "云溪镇驻点日志（2026年3月）", A3)
     assert "各驻点团队" in ws["A2"].value and "共 2 条" in ws["A2"].value
     assert header(ws) == ["日期", "时间", "驻点团队", "村（社区）", "地点", "形式", "到场成员",
                           "联系户数", "联系住户", "情况摘要", "反映问题编号"]
@@ -166,7 +183,7 @@ def test_problem_ledger_of_the_month(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
         result = export_ledger(s, "problems", MARCH, tmp_path / "问题.xlsx")
     ws = load_workbook(result.path).active
-    check_print_layout(ws, "云溪镇问题台账（2026年3月）")
+    check_print_layout(ws, "云溪镇问题台账（2026年3月）", A3)
     assert header(ws) == ["编号", "登记日期", "来源", "反映人", "问题类别", "问题描述", "办理层级",
                           "责任领导", "责任部门", "办结时限", "办理状态", "超期", "办理结果",
                           "反馈方式", "反馈日期", "群众满意度"]
@@ -254,7 +271,7 @@ def test_visit_record_export_masks_ids_and_hides_groups_from_leaders(
     with db.session() as s:
         result = export_ledger(s, "visits", MARCH, tmp_path / "走访.xlsx")
     ws = load_workbook(result.path).active
-    check_print_layout(ws, "云溪镇走访记录（2026年3月）")
+    check_print_layout(ws, "云溪镇走访记录（2026年3月）", A3)
     assert header(ws) == ["日期", "驻点团队", "村（社区）", "户主", "住址", "户主身份证号",
                           "重点群体", "走访人", "走访情况", "反映问题编号"]
     first, second = body(ws)
@@ -280,7 +297,7 @@ def test_key_register_and_monthly_progress(db: Database, db_path: Path, tmp_path
     book = load_workbook(result.path)
     assert book.sheetnames == ["重点走访登记册", "月度进度"]
     ws = book["重点走访登记册"]
-    check_print_layout(ws, "云溪镇重点走访登记册（2026年3月）")
+    check_print_layout(ws, "云溪镇重点走访登记册（2026年3月）", A3)
     assert header(ws) == ["村（社区）", "户主", "户主身份证号", "住址", "联系电话", "重点群体",
                           "列入（移出）", "本月走访日期", "本月走访人", "本年走访天数", "最近走访",
                           "本年未走访"]
@@ -292,8 +309,9 @@ def test_key_register_and_monthly_progress(db: Database, db_path: Path, tmp_path
     assert ws["E5"].data_type == "s" and ws["L5"].font.color.rgb.endswith("C00000")
     progress = book["月度进度"]
     check_print_layout(progress, "云溪镇重点走访月度进度表（2026年3月）")
-    assert body(progress) == [["石岗村驻点团队", 1, 20, "5.0%", "未达标", 1],
-                              ["2026年重点户走访（截至本月底）", 1, 2, "50.0%", "未达标", None]]
+    assert body(progress) == [["石岗村驻点团队", 1, 20, pytest.approx(0.05), "未达标", 1],
+                              ["2026年重点户走访（截至本月底）", 1, 2, 0.5, "未达标", None]]
+    assert progress["D4"].number_format == "0.0%"    # a number, shown as 5.0%
     assert FULL_ID not in every_value(result.path)
     db.close()
     with open_test_database(db_path, actor(Role.LEADER, ledger.town.team_a)) as d, \

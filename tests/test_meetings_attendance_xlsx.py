@@ -75,9 +75,10 @@ def test_register_of_one_team(town, tmp_path: Path) -> None:
                                             "请假", "缺席（含未登记）", "实到次数", "出席率"]
     people_rows = {r[1]: r for r in rows(summary)}
     assert set(people_rows) == {"李建国", "黄志强", "陈小红"}     # walk-ins are not expected
-    assert people_rows["李建国"][3:] == (2, 2, 0, 0, 0, 2, "100.0%")
-    assert people_rows["黄志强"][3:] == (2, 0, 2, 0, 0, 2, "100.0%")
-    assert people_rows["陈小红"][3:] == (2, 0, 0, 2, 0, 0, "0.0%")
+    assert people_rows["李建国"][3:] == (2, 2, 0, 0, 0, 2, 1.0)    # rates are numbers …
+    assert people_rows["黄志强"][3:] == (2, 0, 2, 0, 0, 2, 1.0)
+    assert people_rows["陈小红"][3:] == (2, 0, 0, 2, 0, 0, 0.0)
+    assert summary["J4"].number_format == "0.0%"                  # … shown as 100.0%
     low = next(i for i, r in enumerate(rows(summary)) if r[1] == "陈小红")
     assert summary.cell(row=4 + low, column=10).font.color.rgb.endswith("C00000")
 

@@ -9,6 +9,7 @@ ledger-check findings of their teams. Everything comes from
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,10 +19,11 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyl
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.checks.pdfparts import BoldText, key_values, short_day, table, warn_row
+from app.documents.pdf import FRAME_W, INK, para, short_day, styles
+from app.documents.pdf_pages import BoldText, Title, build
+from app.documents.pdf_tables import key_values, table, warn_row
 from app.files import save_whole
-from app.ledgers.export import Column, Period, Sheet, _SplicedBook, _sheet
-from app.meetings.typeset import FRAME_W, INK, Title, build, para, styles
+from app.documents.xlsx import A4_LANDSCAPE, Book, Column, Figure
 from app.services.personal_files import FindingLine, PersonalFile, personal_file
 from app.services.settings import get_settings
 
@@ -151,20 +153,16 @@ def _signatures(st: dict) -> Table:
 def personal_file_xlsx(session: Session, person_id: int, year: int, out: Path,
                        today: date | None = None) -> FileResult:
     """Four sheets, each with the title, a unit line and a header repeated on every printed
-    page (A4 landscape, fitted to the width): 概况, 下乡巡查, 个人督查问题, 团队督查问题.
-    Overdue findings are marked “超期” in bold red."""
+    page (A4 landscape, the columns fitted to its width): 概况 (the figures as numbers: counts
+    shown as “3 次”, rates as percentages, the details beside them), 下乡巡查, 个人督查问题,
+    团队督查问题. Overdue findings are marked “超期” in bold red."""
     pf = personal_file(session, person_id, year, today=today)
     town = get_settings(session).town_name or ""
     title = _title(town, pf)
     unit = f"{pf.unit or '—'}　　姓名：{pf.name}　　职务：{pf.position or '—'}"
-    identity = [["姓名", pf.name], ["单位", pf.unit], ["职务", pf.position],
-                ["所在团队", "；".join(pf.teams) or "（本年度未在驻点团队）"]]
-    summary = Sheet("概况", f"{title}·概况", [Column("项目", 22), Column("内容", 80)],
-                    [list(r) for r in identity] + [list(r) for r in figures(pf)])
-    patrols = Sheet("下乡巡查", f"{title}·下乡巡查",
-                    [Column("巡查日期", 12), Column("村（社区）", 20), Column("情况", 12),
-                     Column("说明", 60)],
-                    [[short_day(p.on), p.place, p.whereabouts, p.note] for p in pf.patrols])
+    identity: list[list[object]] = [
+        ["姓名", pf.name, ""], ["单位", pf.unit, ""], ["职务", pf.position, ""],
+        ["所在团队", "；".join(pf.teams) or "（本年度未在驻点团队）", ""]]
     finding_columns = [Column("发现日期", 12), Column("驻点团队", 22), Column("来源", 12),
                        Column("严重程度", 9), Column("问题", 60), Column("整改情况", 14),
                        Column("超期", 6)]
@@ -173,19 +171,46 @@ def personal_file_xlsx(session: Session, person_id: int, year: int, out: Path,
         return [[short_day(f.on), f.team, f.source, f.severity, f.description, f.status,
                  "超期" if f.overdue else ""] for f in lines]
 
-    personal = Sheet("个人督查问题", f"{title}·个人督查问题", finding_columns,
-                     finding_rows(pf.personal_findings), alert_column=6)
-    team = Sheet("团队督查问题", f"{title}·所在团队台账抽查和会议督查问题", finding_columns,
-                 finding_rows(pf.team_findings), alert_column=6)
-    book = _SplicedBook()
-    period = Period.year(pf.year)
-    for sheet in (summary, patrols, personal, team):
-        _sheet(book, sheet, unit, period)
+    sheets = [
+        ("概况", [Column("项目", 22), Column("内容", 40), Column("说明", 60)],
+         identity + [_figure_row(label, text) for label, text in figures(pf)], None),
+        ("下乡巡查", [Column("巡查日期", 12), Column("村（社区）", 20), Column("情况", 12),
+                  Column("说明", 60)],
+         [[short_day(p.on), p.place, p.whereabouts, p.note] for p in pf.patrols], None),
+        ("个人督查问题", finding_columns, finding_rows(pf.personal_findings), 6),
+        ("团队督查问题", finding_columns, finding_rows(pf.team_findings), 6)]
+    headings = {"团队督查问题": "所在团队台账抽查和会议督查问题"}
+    book = Book()
+    for name, columns, rows, alert_column in sheets:
+        sheet = book.sheet(name, columns, A4_LANDSCAPE, rows=rows)
+        sheet.title(f"{title}·{headings.get(name, name)}")
+        sheet.line(f"单位：{unit}　　　时间：{pf.year}年1月1日至12月31日　　　共 {len(rows)} 条")
+        sheet.header()
+        sheet.body(rows, alerts=None if alert_column is None else
+                   {alert_column: lambda _row, value: value == "超期"})
     out = Path(out)
     save_whole(book, out)
     audit.record(session, "export", "person", pf.person_id,
                  f"导出个人档案（xlsx）：{pf.name}（{pf.year}年度）→ {out.name}")
     return FileResult(out, 0, pf)
+
+
+_COUNT = re.compile(r"(\d+) (次|个)")
+_RATE = re.compile(r"(\d+(?:\.\d+)?)%(?:（(.*)）)?")
+
+
+def _figure_row(label: str, text: str) -> list[object]:
+    """A figure of ``figures`` as a number: “3 次” is 3 shown as “3 次”, “85.7%（应参加 7 次…）”
+    is 0.857 shown as a percentage with the details in 说明; anything else stays text."""
+    count = _COUNT.fullmatch(text)
+    if count:
+        return [label, Figure(int(count.group(1)), f'0" {count.group(2)}"'), ""]
+    rate = _RATE.fullmatch(text)
+    if rate:
+        return [label, Figure(float(rate.group(1)) / 100, "0.0%"), rate.group(2) or ""]
+    if text == "没有应参加的会议":
+        return [label, "—", text]
+    return [label, text, ""]
 
 
 __all__ = ["FileResult", "figures", "personal_file_pdf", "personal_file_xlsx"]

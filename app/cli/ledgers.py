@@ -12,7 +12,7 @@ from app.errors import DomainError
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export-ledger",
-                       help="导出台账（.xlsx，A4 横向打印）：驻点日志、接待台账、问题台账等")
+                       help="导出台账（.xlsx，可直接打印：A3 或 A4 横向）：驻点日志、接待台账、问题台账等")
     add_db_option(p)
     p.add_argument("--kind", required=True,
                    choices=["log", "reception", "problems", "visits", "register"],

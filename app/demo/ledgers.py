@@ -183,11 +183,12 @@ def _problems(ctx: DemoContext, rng: random.Random, names: dict[int, str],
                        budget=budget, subsidy=(budget * Decimal("0.6")).quantize(Decimal("0.01")),
                        expected_completion=day + timedelta(days=rng.randint(90, 240)))
         problems.append(row)
-        steps.append(_flow(rng, row, recorder))
+        steps.append(problem_flow(rng, row, recorder))
     return problems, steps
 
 
-def _flow(rng: random.Random, row: dict[str, Any], recorder: int | None) -> list[dict[str, Any]]:
+def problem_flow(rng: random.Random, row: dict[str, Any], recorder: int | None
+                 ) -> list[dict[str, Any]]:
     """The steps a problem has gone through by the end of the demo: the older, the further."""
     age = (LAST_DAY - row["reported_on"]).days
     reach = 4 if age > 120 else 3 if age > 45 else rng.choice((0, 1, 1, 2, 3))

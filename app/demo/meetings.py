@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.demo.context import DemoContext
 from app.demo.identity import gender, person_name
-from app.demo.ledgers import LAST_DAY, MATTERS, _flow
+from app.demo.ledgers import LAST_DAY, MATTERS, problem_flow
 from app.demo.names import TOWN_NAME
 from app.images import check_signature
 from app.models import (Attendance, Community, Household, MeetingKind, MemberRole, Person,
@@ -403,7 +403,7 @@ class Builder:
             "status": ProblemStatus.REGISTERED, "situation": "", "solution": "", "budget": None,
             "subsidy": None, "expected_completion": None, "feedback_method": None,
             "feedback_on": None, "satisfaction": None, "recorded_by": recorder, "version": 1}
-        self.problem_steps.append(_flow(self.rng, problem, recorder))
+        self.problem_steps.append(problem_flow(self.rng, problem, recorder))
         self.problems.append(problem)
         item = {"text": text, "owner_id": owner.id if owner else None, "deadline": deadline,
                 "created_problem": True, "version": 1, "_owner": owner.name if owner else "未定"}

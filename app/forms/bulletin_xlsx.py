@@ -2,6 +2,9 @@
 sheet 通报 (every team's figures in ranking order and the town's totals, counts as numbers),
 sheet 趋势 (the twelve months up to the bulletin's) and sheet 报送情况 (each item each team owed
 for the month, its due date and state; 缺报 in bold red).
+
+Paper: the figures' 25 columns print on A3 landscape (on A4 each would be two characters wide
+at 10 pt); the trend and the states, five columns each, on A4 portrait.
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.forms.bulletin_pdf import percent
+from app.documents.xlsx import A3_LANDSCAPE, A4_PORTRAIT
 from app.forms.common import Col, FormSheet, write_xlsx
 from app.services import deadlines
 from app.services.bulletin import Bulletin, TeamFigures, bulletin
 from app.services.settings import get_settings
 
-COLUMNS = [Col("排名", 6, "int"), Col("驻点团队", 22), Col("综合得分", 9),
+COLUMNS = [Col("排名", 6, "int"), Col("驻点团队", 22), Col("综合得分", 9, "decimal"),
            Col("应驻点次数", 9, "int"), Col("实际驻点次数", 9, "int"), Col("住户数", 9, "int"),
-           Col("本年走访达标户", 10, "int"), Col("住户走访覆盖率（%）", 11),
+           Col("本年走访达标户", 10, "int"), Col("住户走访覆盖率（%）", 11, "decimal"),
            Col("重点户（在册）", 9, "int"), Col("本月走访重点户", 10, "int"),
            Col("重点户月度目标", 9, "int"), Col("收集问题", 8, "int"), Col("办结问题", 8, "int"),
-           Col("现场解决", 8, "int"), Col("现场解决率（%）", 10), Col("超期未办结", 9, "int"),
+           Col("现场解决", 8, "int"), Col("现场解决率（%）", 10, "decimal"), Col("超期未办结", 9, "int"),
            Col("应开周会", 8, "int"), Col("召开周会", 8, "int"), Col("参加月度会议", 9),
            Col("督查未整改", 9, "int"), Col("其中超期", 8, "int"), Col("本月整改销号", 9, "int"),
            Col("按时报送", 8, "int"), Col("逾期报送", 8, "int"), Col("缺报", 7, "int")]
@@ -63,7 +67,7 @@ def render_bulletin_xlsx(session: Session, b: Bulletin, out: Path) -> Path:
     alerts = {(i, _MISSING) for i, f in enumerate(b.teams) if f.submissions_missing}
     main = FormSheet("通报", f"{town}{b.year}年{b.month}月驻点直联工作情况通报",
                      f"单位：{town}党委组织办　　　统计期间：{period}　　　共 {len(b.teams)} 个驻点团队",
-                     COLUMNS, rows, total, alerts=alerts,
+                     COLUMNS, rows, total, alerts=alerts, paper=A3_LANDSCAPE,
                      footer=["综合得分满分 100 分，计分办法见通报正文“说明”；“本年走访达标户”为本年走访次数达到要求的住户。"])
     trend = FormSheet("趋势", f"{town}近十二个月驻点直联工作趋势（至{b.year}年{b.month}月）",
                       f"单位：{town}党委组织办", TREND_COLUMNS,
@@ -71,7 +75,8 @@ def render_bulletin_xlsx(session: Session, b: Bulletin, out: Path) -> Path:
                         p.problems_solved, p.visits] for p in b.trend],
                       ["合计", sum(p.sessions_held for p in b.trend),
                        sum(p.problems_raised for p in b.trend),
-                       sum(p.problems_solved for p in b.trend), sum(p.visits for p in b.trend)])
+                       sum(p.problems_solved for p in b.trend), sum(p.visits for p in b.trend)],
+                      paper=A4_PORTRAIT)
     items = deadlines.calendar_for(session, b.year, b.month, today=b.as_of)
     states = FormSheet(
         "报送情况", f"{town}{b.year}年{b.month}月资料报送情况",
@@ -79,7 +84,8 @@ def render_bulletin_xlsx(session: Session, b: Bulletin, out: Path) -> Path:
         [[i.team, i.kind.label, i.due, i.state.label,
           f"{i.received_at:%Y-%m-%d %H:%M}" if i.received_at else ""] for i in items],
         alerts={(n, 3) for n, i in enumerate(items)
-                if i.state in (deadlines.ItemState.MISSING, deadlines.ItemState.LATE)})
+                if i.state in (deadlines.ItemState.MISSING, deadlines.ItemState.LATE)},
+        paper=A4_PORTRAIT)
     out = write_xlsx([main, trend, states], Path(out))
     audit.record(session, "export", summary=f"导出{b.year}年{b.month}月通报 xlsx：{out.name}"
                  f"（{len(b.teams)} 个团队）")

@@ -22,10 +22,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit
-from app.forms.common import (LAND_FRAME_W, SIGN_LINE, Col, FormSheet, Scope, build_landscape,
-                              day, money, money_sum, money_text, month_bounds, pdf_line,
-                              pdf_table, scope_for, span, write_xlsx)
-from app.meetings.typeset import Title, para, styles
+from app.documents.pdf import para, styles
+from app.documents.pdf_pages import LAND_FRAME_W, Title, build
+from app.documents.pdf_tables import table
+from app.forms.common import (SIGN_LINE, Col, FormSheet, Scope, day, money, money_sum,
+                              money_text, month_bounds, pdf_line, scope_for, span, write_xlsx)
 from app.models import FundingProject, HandlingLevel, Problem, ProjectStatus, TeamCommunity
 from app.services.problems import ProblemFilter, problem_query
 
@@ -126,7 +127,7 @@ def form1_xlsx(session: Session, year: int, month: int, team_id: int | None, out
              money_sum([r.subsidy for r in rows]), None, None]
     out = write_xlsx([FormSheet(
         "附件1", title_of(scope, year, month), unit_line(scope, start, end, len(rows)),
-        COLUMNS, body, total, footer=[SIGN_LINE])], Path(out))
+        COLUMNS, body, total, footer=[SIGN_LINE], label="附件1")], Path(out))
     audit.record(session, "export", summary=f"导出附件1（{year}年{month}月"
                  f"{'，' + scope.team.name if scope.team else ''}）：{out.name}（{len(rows)} 项）")
     return out
@@ -136,7 +137,7 @@ def form1_pdf(session: Session, year: int, month: int, team_id: int | None, out:
     start, end = month_bounds(year, month)
     scope = scope_for(session, team_id)
     rows = _rows(session, scope, start, end)
-    st = _pdf_styles()
+    st = pdf_styles()
     story: list[Flowable] = [
         para("附件1", st["body"]), Title(title_of(scope, year, month), 17, 4),
         para(pdf_line(unit_line(scope, start, end, len(rows))), st["body"]), Spacer(1, 2 * mm)]
@@ -153,19 +154,25 @@ def form1_pdf(session: Session, year: int, month: int, team_id: int | None, out:
                  money_text(money_sum([r.subsidy for r in rows])), "", ""])
     n = len(body) - 1
     looks.update({(n, 5): "money", (n, 6): "money"})
-    story.append(pdf_table(
+    # amounts and dates never break inside (their columns widen to the widest, the text
+    # columns give the room)
+    story.append(table(
         ["序号", "村（社区）", "问题", "现状", "解决方案", "预算金额（元）", "申请补贴金额（元）",
          "预计完工时间", "党委会意见"], body, [10, 20, 44, 44, 44, 24, 24, 21, 0], st,
-        LAND_FRAME_W, styles_for=looks))
+        frame_w=LAND_FRAME_W, styles_for=looks, whole=MONEY_COLUMNS))
     story += [Spacer(1, 6 * mm), para(SIGN_LINE, st["body"])]
     out = Path(out)
-    pages = build_landscape(story, out, title=title_of(scope, year, month))
+    pages = build(story, out, title=title_of(scope, year, month), wide=True)
     audit.record(session, "export", summary=f"导出附件1 PDF（{year}年{month}月"
                  f"{'，' + scope.team.name if scope.team else ''}）：{out.name}（{pages} 页）")
     return out
 
 
-def _pdf_styles() -> dict[str, ParagraphStyle]:
+MONEY_COLUMNS = (5, 6, 7)     # 预算金额, 申请补贴金额, 预计完工时间: each on one line
+
+
+def pdf_styles() -> dict[str, ParagraphStyle]:
+    """The forms' PDF styles: 9.5 pt cells, money right-aligned (附件1 and 附件2)."""
     st = styles()
     st["cell"] = ParagraphStyle("form_cell", parent=st["cell"], fontSize=9.5, leading=12.5)
     st["money"] = ParagraphStyle("form_money", parent=st["cell"], alignment=TA_RIGHT)

@@ -19,11 +19,12 @@ from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit
-from app.forms.common import (LAND_FRAME_W, SIGN_LINE, Col, FormSheet, Scope, build_landscape,
-                              day, money, money_sum, money_text, month_bounds, pdf_line,
-                              pdf_table, scope_for, span, write_xlsx)
-from app.forms.form1 import _pdf_styles, decision_text
-from app.meetings.typeset import Title, para
+from app.documents.pdf import para
+from app.documents.pdf_pages import LAND_FRAME_W, Title, build
+from app.documents.pdf_tables import table
+from app.forms.common import (SIGN_LINE, Col, FormSheet, Scope, day, money, money_sum,
+                              money_text, month_bounds, pdf_line, scope_for, span, write_xlsx)
+from app.forms.form1 import decision_text, pdf_styles
 from app.models import FundingProject, ProjectStatus
 
 NO_PROGRESS = "本月未报进度"
@@ -144,6 +145,7 @@ COLUMNS = [Col("序号", 6, "int"), Col("村（社区）", 11), Col("项目名�
            Col("党委会决定（日期、批准金额/不批准原因）", 24), Col("已拨付（元）", 13, "money"),
            Col("本月进度（%、说明）", 20), Col("预计/实际完工日期", 14)]
 _PROGRESS = 11
+MONEY_COLUMNS = (5, 6, 7, 10)   # 总预算, 申请补贴, 申请日期, 已拨付: each on one line
 
 
 def title_of(scope: Scope, year: int) -> str:
@@ -166,7 +168,7 @@ def form2_xlsx(session: Session, year: int, month: int, team_id: int | None, out
     alerts = {(i, _PROGRESS) for i, r in enumerate(rows) if r.behind}
     out = write_xlsx([FormSheet(
         "附件2", f"{title_of(scope, year)}（{month}月）", _unit_line(scope, start, end, len(rows)),
-        COLUMNS, body, total, footer=[SIGN_LINE], alerts=alerts)], Path(out))
+        COLUMNS, body, total, footer=[SIGN_LINE], alerts=alerts, label="附件2")], Path(out))
     audit.record(session, "export", summary=f"导出附件2（{year}年{month}月"
                  f"{'，' + scope.team.name if scope.team else ''}）：{out.name}（{len(rows)} 个项目）")
     return out
@@ -177,7 +179,7 @@ def form2_pdf(session: Session, year: int, month: int, team_id: int | None, out:
     scope = scope_for(session, team_id)
     rows = _rows(session, scope, year, month, start, end)
     t = form2_totals(rows)
-    st = _pdf_styles()
+    st = pdf_styles()
     story: list[Flowable] = [
         para("附件2", st["body"]), Title(f"{title_of(scope, year)}（{month}月）", 17, 4),
         para(pdf_line(_unit_line(scope, start, end, len(rows))), st["body"]), Spacer(1, 2 * mm)]
@@ -197,15 +199,17 @@ def form2_pdf(session: Session, year: int, month: int, team_id: int | None, out:
                  money_text(t.disbursed), "", ""])
     n = len(body) - 1
     looks.update({(n, 5): "money", (n, 6): "money", (n, 10): "money"})
-    story.append(pdf_table(
+    # amounts and dates never break inside: their columns widen to the widest (the totals),
+    # the text columns give the room; the decision wraps between its words and its amount
+    story.append(table(
         ["序号", "村（社区）", "项目名称", "现状", "方案", "总预算（元）", "申请补贴（元）", "申请日期",
          "紧急程度", "党委会决定（日期、批准金额/不批准原因）", "已拨付（元）", "本月进度（%、说明）",
          "预计/实际完工日期"],
-        body, [10, 14, 22, 24, 24, 20, 20, 21, 12, 30, 20, 24, 0], st, LAND_FRAME_W,
-        styles_for=looks))
+        body, [10, 14, 22, 24, 24, 20, 20, 21, 12, 30, 20, 24, 0], st, frame_w=LAND_FRAME_W,
+        styles_for=looks, whole=MONEY_COLUMNS))
     story += [Spacer(1, 6 * mm), para(SIGN_LINE, st["body"])]
     out = Path(out)
-    pages = build_landscape(story, out, title=f"{title_of(scope, year)}（{month}月）")
+    pages = build(story, out, title=f"{title_of(scope, year)}（{month}月）", wide=True)
     audit.record(session, "export", summary=f"导出附件2 PDF（{year}年{month}月"
                  f"{'，' + scope.team.name if scope.team else ''}）：{out.name}（{pages} 页）")
     return out

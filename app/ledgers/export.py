@@ -2,8 +2,9 @@
 
 One function per ledger kind; each writes one sheet of a write-only workbook (fast on a year of
 problems): a title row (``云溪镇驻点日志（2026年3月）``, centred across the columns), a unit and
-period line, then the header, repeated on every printed page; A4 landscape, fitted to the page
-width, thin borders, wrapped text.
+period line, then the header, repeated on every printed page; the columns fitted to the paper's
+width (``PAPERS``: A3 landscape for the wide books, A4 landscape for the reception ledger), thin
+borders, wrapped text, every row as tall as its text (app.documents.xlsx).
 
 Rules:
 - Reading needs VIEW_RECORDS; liaisons and leaders export only their teams (``team_id`` must be
@@ -25,45 +26,31 @@ Rules:
 from __future__ import annotations
 
 import calendar
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit
+from app.addresses import delivery_key
 from app.auth import Permission, actor_of, can, community_scope, require, require_team
+from app.documents.xlsx import A3_LANDSCAPE, A4_LANDSCAPE, Book, Column, Paper
 from app.errors import DomainError, ValidationError
 from app.files import save_whole
 from app.models import (Community, Household, HouseholdTag, KeyGroup, Person, Problem,
                         ProblemStatus, ProblemStep, Reception, StationSession, Team,
                         TeamCommunity, Visit)
 from app.normalize import mask_resident_id
-from app.roster.export import (_BODY_FONT, _BORDER, _CENTER, _HEADER_FONT, _TITLE_FONT, _WRAP,
-                               _display_width)
 from app.services.problems import ProblemFilter, problem_query
 from app.services.settings import get_settings
 
 Row = Sequence[object]
-_UNIT_FONT = Font(name="宋体", size=11)
-_TITLE_ALIGN = Alignment(horizontal="centerContinuous", vertical="center")
-_UNIT_ALIGN = Alignment(horizontal="left", vertical="center")
-_ALERT_FONT = Font(name="宋体", size=10, bold=True, color="C00000")
-_ALERTS = {"超期", "未走访", "未达标"}  # marks printed bold red
+ALERTS = {"超期", "未走访", "未达标"}  # marks printed bold red
 
 
 class LedgerKind(StrEnum):
@@ -81,12 +68,16 @@ TITLES: dict[LedgerKind, str] = {
 }
 KINDS = tuple(k.value for k in LedgerKind)
 
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: int | None = None      # None: from the contents (header and first rows)
-    text: bool = True             # text format ("@"), e.g. phones and numbers
+# What each ledger prints on (the columns are fitted to the paper's width; body text 10 pt).
+# A3 where the paper book is kept on A3 and A4 would squeeze the columns: the station log
+# (11 columns, members, households and summary wrapped), the problem ledger (16 columns) and
+# the visits (10 columns, with the ID and address); the register's 12 columns (ID, address,
+# phones, tags with their dates, the month's visits) would wrap every row on A4 too.
+PAPERS: dict[LedgerKind, Paper] = {
+    LedgerKind.LOG: A3_LANDSCAPE, LedgerKind.RECEPTION: A4_LANDSCAPE,
+    LedgerKind.PROBLEMS: A3_LANDSCAPE, LedgerKind.VISITS: A3_LANDSCAPE,
+    LedgerKind.REGISTER: A3_LANDSCAPE,
+}
 
 
 @dataclass(frozen=True)
@@ -161,7 +152,7 @@ LOG_COLUMNS = [Column("日期", 11), Column("时间", 12), Column("驻点团队"
 def export_log(session: Session, month: date, out: Path, team_id: int | None = None
                ) -> ExportResult:
     """驻点日志: the station sessions of the month, by date."""
-    team = _team_scope(session, team_id)
+    team = team_scope(session, team_id)
     start, end = month, month_end(month)
     sessions = session.scalars(
         _in_teams(session, select(StationSession), StationSession.team_id, team)
@@ -185,7 +176,7 @@ RECEPTION_COLUMNS = [Column("日期", 11), Column("村（社区）"), Column("�
 def export_reception(session: Session, month: date, out: Path, team_id: int | None = None
                      ) -> ExportResult:
     """接待台账: the visitors received in the month."""
-    team = _team_scope(session, team_id)
+    team = team_scope(session, team_id)
     start, end = month, month_end(month)
     receptions = session.scalars(
         _in_teams(session, select(Reception), Reception.team_id, team)
@@ -225,14 +216,14 @@ def export_problems_year(session: Session, year: int, out: Path, team_id: int | 
 
 def _export_problems(session: Session, period: Period, out: Path, team_id: int | None,
                      today: date | None) -> ExportResult:
-    team = _team_scope(session, team_id)
+    team = team_scope(session, team_id)
     today = today or date.today()
-    rows = _problem_rows(session, period, team, today)
+    rows = problem_rows(session, period, team, today)
     return _write(session, LedgerKind.PROBLEMS, period, out, team, PROBLEM_COLUMNS, rows,
                   alert_column=_OVERDUE_COLUMN)
 
 
-def _problem_rows(session: Session, period: Period, team: Team | None, today: date
+def problem_rows(session: Session, period: Period, team: Team | None, today: date
                   ) -> list[list[object]]:
     """The ledger's rows read as plain columns in one statement (leader and reporter household
     joined): building 20,000 ``Problem`` objects for a year of ledgers took seconds."""
@@ -255,7 +246,7 @@ def _problem_rows(session: Session, period: Period, team: Team | None, today: da
              .where(or_(Problem.reported_on >= start, Problem.status.in_(open_),
                         handled_since))
              .order_by(Problem.reported_on, Problem.number))
-    scope = _teams(session, team)
+    scope = team_ids(session, team)
     if scope is not None:
         # a team's ledger: its own problems, and those of its communities raised by nobody's team
         served = select(TeamCommunity.community_id).where(TeamCommunity.team_id.in_(scope))
@@ -283,7 +274,7 @@ VISIT_COLUMNS = [Column("日期", 11), Column("驻点团队"), Column("村（社
 def export_visits(session: Session, month: date, out: Path, team_id: int | None = None
                   ) -> ExportResult:
     """走访记录: the home visits of the month, by date."""
-    team = _team_scope(session, team_id)
+    team = team_scope(session, team_id)
     start, end = month, month_end(month)
     visits = session.scalars(
         _in_teams(session, select(Visit), Visit.team_id, team)
@@ -307,7 +298,7 @@ REGISTER_COLUMNS = [Column("村（社区）"), Column("户主", 10), Column("户
                     Column("列入（移出）", 16), Column("本月走访日期", 14), Column("本月走访人", 16),
                     Column("本年走访天数", 8), Column("最近走访", 11), Column("本年未走访", 8)]
 PROGRESS_COLUMNS = [Column("驻点团队", 20), Column("本月走访重点户", 12), Column("月度目标", 10),
-                    Column("完成率", 10), Column("是否达标", 10), Column("本月走访次数", 12)]
+                    Column("完成率", 10, "percent"), Column("是否达标", 10), Column("本月走访次数", 12)]
 _NOT_VISITED_COLUMN = 11
 
 
@@ -317,7 +308,7 @@ def export_register(session: Session, month: date, out: Path, team_id: int | Non
     with its visits, and a second sheet, the month's progress against the targets."""
     from app.services.visits import coverage
 
-    team = _team_scope(session, team_id)
+    team = team_scope(session, team_id)
     start, end = month, month_end(month)
     year_start = date(month.year, 1, 1)
     sensitive = can(session, Permission.VIEW_SENSITIVE)
@@ -330,11 +321,14 @@ def export_register(session: Session, month: date, out: Path, team_id: int | Non
     tagged = exists(select(HouseholdTag.id).where(HouseholdTag.household_id == Household.id,
                                                   in_force))
     query = (select(Household).join(Community, Community.id == Household.community_id)
-             .where(tagged, Household.moved_out_on.is_(None) | (Household.moved_out_on > start))
-             .order_by(Community.name, Household.address, Household.id))
+             .where(tagged, Household.moved_out_on.is_(None) | (Household.moved_out_on > start)))
     if scope is not None:
         query = query.where(Household.community_id.in_(scope))
-    homes = session.scalars(query.options(selectinload(Household.community))).all()
+    # Delivery order: community, grid, then the address in natural order (app/addresses.py).
+    homes = sorted(session.scalars(query.options(selectinload(Household.community),
+                                                 selectinload(Household.grid))).all(),
+                   key=lambda h: (delivery_key(h.community.name, h.grid.name if h.grid else None,
+                                               h.address), h.id))
     ids = {h.id for h in homes}
     tags = _tags(session, ids, start, end)
     visits: dict[int, list[Visit]] = {}
@@ -363,10 +357,10 @@ def export_register(session: Session, month: date, out: Path, team_id: int | Non
             len(days), _day(max(days)) if days else "", "" if days else "未走访"])
     figures = coverage(session, month.year, month.month, team.id if team else None)
     progress = [[t.team, t.key_households, t.target,
-                 f"{t.percent:.1f}%" if t.percent is not None else "—",
+                 t.percent / 100 if t.percent is not None else "—",
                  "达标" if t.met else "未达标", t.visits] for t in figures.teams]
     year_line = [f"{month.year}年重点户走访（截至本月底）", figures.key_visited, figures.key_households,
-                 f"{figures.key_percent:.1f}%" if figures.key_percent is not None else "—",
+                 figures.key_percent / 100 if figures.key_percent is not None else "—",
                  "达标" if figures.key_visited >= figures.key_households else "未达标", ""]
     town = get_settings(session).town_name
     progress_sheet = Sheet("月度进度", f"{town}重点走访月度进度表（{month.year}年{month.month}月）",
@@ -433,7 +427,7 @@ def _title_of(kind: object) -> str:
         return f"“{kind}”"
 
 
-def _team_scope(session: Session, team_id: int | None) -> Team | None:
+def team_scope(session: Session, team_id: int | None) -> Team | None:
     """The team asked for (checked against the actor's teams), or None for all they may read."""
     require(session, Permission.VIEW_RECORDS)
     if team_id is None:
@@ -445,14 +439,15 @@ def _team_scope(session: Session, team_id: int | None) -> Team | None:
     return team
 
 
-def _teams(session: Session, team: Team | None) -> frozenset[int] | None:
+def team_ids(session: Session, team: Team | None) -> frozenset[int] | None:
+    """The ids of ``team``, or of every team the actor may read (None: every team)."""
     if team is not None:
         return frozenset({team.id})
     return actor_of(session).teams_for(Permission.VIEW_RECORDS)
 
 
 def _in_teams(session: Session, query, column, team: Team | None):  # type: ignore[no-untyped-def]
-    scope = _teams(session, team)
+    scope = team_ids(session, team)
     return query if scope is None else query.where(column.in_(scope))
 
 
@@ -481,6 +476,7 @@ class Sheet:
     columns: list[Column]
     rows: list[list[object]]
     alert_column: int | None = None
+    paper: Paper = A4_LANDSCAPE
 
 
 def _write(session: Session, kind: LedgerKind, period: Period, out: Path, team: Team | None,
@@ -489,162 +485,36 @@ def _write(session: Session, kind: LedgerKind, period: Period, out: Path, team: 
     """One sheet per ledger (and any ``extra`` ones), saved whole, and the audit entry."""
     out = Path(out)
     town = get_settings(session).town_name
-    unit = f"{town}{team.name if team is not None else _unit_for(session)}"
-    book = _SplicedBook()
+    unit = f"{town}{team.name if team is not None else unit_for(session)}"
+    book = Book()
     main = Sheet(TITLES[kind], f"{town}{TITLES[kind]}（{period.name}）", columns, rows,
-                 alert_column)
+                 alert_column, PAPERS[kind])
     for sheet in (main, *extra):
-        _sheet(book, sheet, unit, period)
+        write_sheet(book, sheet, f"单位：{unit}　　　时间：{period.span}　　　共 {len(sheet.rows)} 条")
     save_whole(book, out)
     audit.record(session, "export", summary=f"导出{TITLES[kind]}（{period.name}"
                  f"{'，' + team.name if team else ''}）：{out.name}（{len(rows)} 条）")
     return ExportResult(out, kind, len(rows))
 
 
-def _sheet(book: _SplicedBook, sheet: Sheet, unit: str, period: Period) -> None:
-    """Title, unit line and header through openpyxl (with the column widths and page set-up);
-    the body rows as sheet XML text spliced in when the book is saved (see _SplicedBook)."""
-    ws = book.create_sheet(sheet.name)
-    columns, rows = sheet.columns, sheet.rows
-    for index, column in enumerate(columns, start=1):
-        width = column.width or min(max(
-            [_display_width(column.title)]
-            + [_display_width(r[index - 1]) for r in rows[:300] if r[index - 1] is not None]) + 2,
-            30)
-        ws.column_dimensions[get_column_letter(index)].width = max(width, 6)
-    _page_setup(ws)
-    ws.append([_cell(ws, sheet.title, _TITLE_FONT, _TITLE_ALIGN, border=False)]
-              + [_cell(ws, None, _TITLE_FONT, _TITLE_ALIGN, border=False)
-                 for _ in columns[1:]])
-    ws.row_dimensions[1].height = 30
-    ws.append([_cell(ws, f"单位：{unit}　　　时间：{period.span}　　　共 {len(rows)} 条",
-                     _UNIT_FONT, _UNIT_ALIGN, border=False)])
-    ws.append([_cell(ws, c.title, _HEADER_FONT, _CENTER) for c in columns])
-    book.bodies.append((ws, _body_xml(book, ws, sheet, first_row=4)))
+def write_sheet(book: Book, sheet: Sheet, unit_line: str) -> None:
+    """A ledger-style sheet: the title across the columns, the unit line, the header
+    (repeated on every printed page) and the rows, on ``sheet.paper``; the alert column's
+    marks (超期, 未走访, 未达标) in bold red."""
+    writer = book.sheet(sheet.name, sheet.columns, sheet.paper, rows=sheet.rows)
+    writer.title(sheet.title)
+    writer.line(unit_line)
+    writer.header()
+    column = sheet.alert_column
+    writer.body(sheet.rows, alerts=None if column is None else
+                {column: lambda _row, value: value in ALERTS})
 
 
-class _SplicedBook(Workbook):
-    """A write-only workbook whose sheets' body rows are written as XML text.
-
-    openpyxl builds a cell object per value and serialises each through a pure-Python XML
-    writer: ~20 µs a cell, 5 s for the 280,000 cells of a year of problem ledgers on a quiet
-    machine. The bodies are plain text, numbers and blanks in a few styles, so they are
-    rendered here (~1 µs a cell) and inserted before ``</sheetData>`` of each sheet when the
-    book is saved; openpyxl still writes everything else (styles, widths, print titles, page
-    set-up), so the file is the same to any reader."""
-
-    def __init__(self) -> None:
-        super().__init__(write_only=True)
-        self.bodies: list[tuple[Any, bytes]] = []
-
-    def save(self, filename: str | Path) -> None:  # type: ignore[override]
-        first = io.BytesIO()
-        super().save(first)
-        # sheets are numbered when saved: sheet1.xml is the first
-        parts = {ws.path.lstrip("/"): body for ws, body in self.bodies}
-        with zipfile.ZipFile(first) as src, \
-                zipfile.ZipFile(filename, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                body = parts.get(info.filename)
-                if body:
-                    at = data.rindex(b"</sheetData>")
-                    data = data[:at] + body + data[at:]
-                dst.writestr(info.filename, data)
-
-
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def _body_xml(book: Workbook, ws: Any, sheet: Sheet, first_row: int) -> bytes:
-    """The rows of ``sheet`` as <row> elements from ``first_row``: text as inline strings
-    (never formulas: “=1+1” stays text), ints and floats as numbers, None as a blank bordered
-    cell; the alert column's marks in bold red. The styles are the ones ``_cell`` gives."""
-    columns, alert = sheet.columns, sheet.alert_column
-
-    def style_id(font: Font, text: bool) -> int:
-        return book._cell_styles.add(_style(ws, font, _WRAP, True, text))
-
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-    text_ids = [style_id(_BODY_FONT, c.text) for c in columns]
-    alert_ids = [style_id(_ALERT_FONT, c.text) for c in columns]
-    plain_id = style_id(_BODY_FONT, False)
-    parts: list[str] = []
-    add = parts.append
-    for number, values in enumerate(sheet.rows, start=first_row):
-        add(f'<row r="{number}">')
-        for index, value in enumerate(values):
-            ref = f"{letters[index]}{number}"
-            if value is None:
-                add(f'<c r="{ref}" s="{plain_id}"/>')
-            elif isinstance(value, bool):
-                add(f'<c r="{ref}" s="{plain_id}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                add(f'<c r="{ref}" s="{plain_id}" t="n"><v>{value!r}</v></c>')
-            else:
-                text = value if isinstance(value, str) else str(value)
-                sid = (alert_ids[index] if index == alert and text in _ALERTS
-                       else text_ids[index])
-                if not text:
-                    add(f'<c r="{ref}" s="{sid}"/>')
-                    continue
-                if ILLEGAL_CHARACTERS_RE.search(text):
-                    text = ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters: not XML
-                text = text[:32767].translate(_XML_TEXT)       # Excel's limit for a cell
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                add(f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
-        add("</row>")
-    return "".join(parts).encode("utf-8")
-
-
-def _unit_for(session: Session) -> str:
+def unit_for(session: Session) -> str:
+    """The 单位 of an export for every team the actor may read: 各驻点团队 for the office,
+    their teams' names for liaisons and leaders."""
     scope = actor_of(session).teams_for(Permission.VIEW_RECORDS)
     if scope is None:
         return "各驻点团队"
     names = session.scalars(select(Team.name).where(Team.id.in_(scope)).order_by(Team.id)).all()
     return "、".join(names) or "（无驻点团队）"
-
-
-def _cell(ws: Any, value: object, font: Font, alignment: Alignment, *, border: bool = True,
-          text: bool = False) -> Cell:
-    is_text = isinstance(value, str)
-    cell = Cell(ws, row=1, column=1, value=value,
-                style_array=_style(ws, font, alignment, border, text and is_text))
-    if is_text:
-        cell.data_type = "s"  # openpyxl would otherwise store “=…” as a formula
-    return cell
-
-
-def _style(ws: Any, font: Font, alignment: Alignment, border: bool, text: bool) -> StyleArray:
-    """The style ids of this font, alignment, border and text format in ``ws``'s workbook,
-    worked out once per workbook. Setting ``cell.font`` and the others on each cell hashes the
-    style objects every time: that was 18 of the 22 s of a year of problem ledgers.
-
-    Cells get a copy (``Cell(style_array=...)`` copies), so a caller may still restyle one."""
-    cache = ws.parent.__dict__.setdefault("_ledger_styles", {})
-    key = (id(font), id(alignment), border, text)
-    found = cache.get(key)
-    if found is None:
-        proto = WriteOnlyCell(ws)
-        proto.font, proto.alignment = font, alignment
-        if border:
-            proto.border = _BORDER
-        if text:
-            proto.number_format = "@"
-        # the objects are kept with the ids so those ids cannot be reused by new objects
-        found = cache[key] = (proto._style, font, alignment)
-    return found[0]
-
-
-def _page_setup(ws) -> None:  # type: ignore[no-untyped-def]
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:3"
-    ws.freeze_panes = "A4"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -1,11 +1,12 @@
 """The attendance register (会议签到考勤表) of a month as print-ready xlsx, laid out like the
-ledgers (app/ledgers/export.py, whose page set-up and cell helpers it uses): a title row, the
-unit and period line, the header repeated on every printed page, A4 landscape fitted to the
-page width.
+ledgers (on the document kit, app/documents/xlsx.py): a title row, the unit and period line,
+the header repeated on every printed page, A4 landscape with the columns fitted to its width
+(the wide ones — meeting, unit and post, reason — wrap), every row as tall as its text.
 
 Sheet 1, 签到明细: one row per meeting × attendee (date, meeting, name, post, status, the late
 time or the leave reason, whether a signature was captured or the signed paper sheet attached).
-Sheet 2, 个人汇总: per person expected, present, late, on leave, absent and the rate — counted by
+Sheet 2, 个人汇总: per person expected, present, late, on leave, absent and the rate (a number
+shown as a percentage; below 80 % in bold red) — counted by
 app.services.meeting_compliance.attendance_rates, the same figures the compliance screen shows.
 
 The meetings are those of the month linked to the team asked for, or to every team the user
@@ -18,23 +19,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit
 from app.errors import ValidationError
 from app.files import save_whole
-from app.ledgers.export import (_BODY_FONT, _CENTER, _HEADER_FONT, _TITLE_ALIGN, _TITLE_FONT,
-                                _UNIT_ALIGN, _UNIT_FONT, _WRAP, Column, _cell, _display_width,
-                                _page_setup, _team_scope, _teams, _unit_for, month_end)
+from app.documents.xlsx import A4_LANDSCAPE, Alert, Book, Column
+from app.ledgers.export import month_end, team_ids, team_scope, unit_for
 from app.models import Attendance, Attendee, Meeting, meeting_team
 from app.services.meeting_compliance import attendance_rates
 from app.services.settings import get_settings
 
-_ALERT_FONT = Font(name="宋体", size=10, bold=True, color="C00000")
 _ALERTS = {"缺席", "未登记"}
 LOW_RATE = 80.0   # rates below this print red
 
@@ -44,7 +40,8 @@ DETAIL_COLUMNS = [Column("日期", 11), Column("时间", 12), Column("会议名�
                   Column("签名", 14), Column("记录状态", 8)]
 SUMMARY_COLUMNS = [Column("序号", 6), Column("姓名", 10), Column("驻点团队", 22),
                    Column("应到次数", 9), Column("出席", 7), Column("迟到", 7), Column("请假", 7),
-                   Column("缺席（含未登记）", 10), Column("实到次数", 9), Column("出席率", 9)]
+                   Column("缺席（含未登记）", 10), Column("实到次数", 9),
+                   Column("出席率", 9, "percent")]
 _STATUS_COLUMN = 7
 _RATE_COLUMN = 9
 
@@ -62,8 +59,8 @@ def export_attendance(session: Session, year: int, month: int, team_id: int | No
     """The month's attendance register (see the module's docstring)."""
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise ValidationError(f"月份 {year}-{month:02d} 不对，请写成“年-月”，如 2026-03。", "month")
-    team = _team_scope(session, team_id)          # VIEW_RECORDS, and the team must be theirs
-    scope = _teams(session, team)                 # None: every team
+    team = team_scope(session, team_id)           # VIEW_RECORDS, and the team must be theirs
+    scope = team_ids(session, team)               # None: every team
     start = date(year, month, 1)
     end = month_end(start)
     query = (select(Meeting).where(Meeting.held_on.between(start, end))
@@ -105,21 +102,21 @@ def export_attendance(session: Session, year: int, month: int, team_id: int | No
     rates = sorted(rates, key=lambda r: order.get((r.person_id, r.name if r.person_id is None
                                                    else ""), len(order)))
     summary = [[number, r.name, r.teams, r.expected, r.present, r.late, r.on_leave, r.absent,
-                r.attended, f"{r.rate:.1f}%" if r.rate is not None else "—"]
+                r.attended, r.rate / 100 if r.rate is not None else "—"]
                for number, r in enumerate(rates, start=1)]
 
     town = get_settings(session).town_name
-    unit = f"{town}{team.name if team is not None else _unit_for(session)}"
+    unit = f"{town}{team.name if team is not None else unit_for(session)}"
     period = f"{year}年{month}月1日至{month}月{end.day}日"
     label = f"{year}年{month}月"
-    book = Workbook(write_only=True)
+    book = Book()
     _sheet(book, "签到明细", f"{town}会议签到考勤表（{label}）", unit,
            f"时间：{period}　　　会议 {len(meetings)} 次，签到记录 {len(rows)} 条",
-           detail_columns, rows, lambda col, value: col == status_column and value in _ALERTS)
+           detail_columns, rows, {status_column: lambda _row, value: value in _ALERTS})
     _sheet(book, "个人汇总", f"{town}会议出席情况汇总（{label}）", unit,
            f"时间：{period}　　　共 {len(summary)} 人；出席率 =（出席 + 迟到）÷ 应到次数，"
            "会议结束后仍未登记的按缺席计",
-           SUMMARY_COLUMNS, summary, _low_rate)
+           SUMMARY_COLUMNS, summary, {_RATE_COLUMN: _low_rate})
     out = Path(out)
     save_whole(book, out)
     audit.record(session, "export", summary=f"导出会议签到考勤表（{label}"
@@ -150,31 +147,17 @@ def _signed(a: Attendee, m: Meeting) -> str:
     return ""
 
 
-def _low_rate(col: int, value: object) -> bool:
-    if col != _RATE_COLUMN or not isinstance(value, str) or not value.endswith("%"):
-        return False
-    return float(value[:-1]) < LOW_RATE
+def _low_rate(_row: int, value: object) -> bool:
+    return isinstance(value, float) and round(value * 100, 1) < LOW_RATE   # as printed
 
 
-def _sheet(book: Workbook, name: str, title: str, unit: str, line: str, columns: list[Column],
-           rows: list[list[object]], alert) -> None:  # type: ignore[no-untyped-def]
-    ws = book.create_sheet(name)
-    for index, column in enumerate(columns, start=1):
-        width = column.width or min(max(
-            [_display_width(column.title)]
-            + [_display_width(r[index - 1]) for r in rows[:300]]) + 2, 30)
-        ws.column_dimensions[get_column_letter(index)].width = max(width, 6)
-    _page_setup(ws)
-    ws.append([_cell(ws, title, _TITLE_FONT, _TITLE_ALIGN, border=False)]
-              + [_cell(ws, None, _TITLE_FONT, _TITLE_ALIGN, border=False) for _ in columns[1:]])
-    ws.row_dimensions[1].height = 30
-    ws.append([_cell(ws, f"单位：{unit}　　　{line}", _UNIT_FONT, _UNIT_ALIGN, border=False)])
-    ws.append([_cell(ws, c.title, _HEADER_FONT, _CENTER) for c in columns])
-    for values in rows:
-        ws.append([_cell(ws, value, _ALERT_FONT if alert(index, value) else _BODY_FONT,
-                         _CENTER if isinstance(value, int) else _WRAP, text=column.text
-                         and isinstance(value, str))
-                   for index, (column, value) in enumerate(zip(columns, values))])
+def _sheet(book: Book, name: str, title: str, unit: str, line: str, columns: list[Column],
+           rows: list[list[object]], alerts: dict[int, Alert]) -> None:
+    sheet = book.sheet(name, columns, A4_LANDSCAPE, rows=rows)
+    sheet.title(title)
+    sheet.line(f"单位：{unit}　　　{line}")
+    sheet.header()
+    sheet.body(rows, alerts=alerts)
 
 
 __all__ = ["AttendanceExport", "export_attendance"]

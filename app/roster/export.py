@@ -1,4 +1,6 @@
-"""The print-ready roster workbook: the four sheets the import reads, laid out for A4 landscape.
+"""The print-ready roster workbook: the four sheets the import reads, each on A4 landscape with
+its columns fitted to the page's width (the long ones wrap; IDs and phone numbers never break),
+every row as tall as its text (on the document kit, app/documents/xlsx.py).
 
 People on the roster who are in no team right now (committee members, grid workers, volunteers,
 a leader between teams) go on a sheet of their own, 人员名册, with the person columns only —
@@ -17,15 +19,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth import Permission, actor_of, can, community_scope, require
+from app.documents.xlsx import A4_LANDSCAPE, Book, Column
 from app.errors import DomainError
 from app.files import save_whole
 from app.models import (Community, Grid, Household, HouseholdTag, KeyGroup, MemberRole, Membership,
@@ -39,14 +38,6 @@ from app.services.settings import get_settings
 Progress = Callable[[int, int], None] | None
 Cancel = Callable[[], bool] | None
 ROLE_ORDER = list(MemberRole)
-TEXT_FIELDS = {"mobile", "landline", "phones", "resident_id", "hotline"}
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(vertical="center", wrap_text=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_HEADER_FONT = Font(name="宋体", bold=True, size=11)
-_TITLE_FONT = Font(name="宋体", bold=True, size=16)
-_BODY_FONT = Font(name="宋体", size=10)
 
 
 def export_roster(session: Session, out: Path, *, progress: Progress = None,
@@ -55,8 +46,7 @@ def export_roster(session: Session, out: Path, *, progress: Progress = None,
     require(session, Permission.EXPORT_ROSTER)
     out = Path(out)
     town = get_settings(session).town_name
-    book = Workbook()
-    book.remove(book.active)
+    book = Book()
     team_list = teams.list_teams(session)
     _sheet(book, SheetKind.TEAMS, f"{town}驻点团队一览表", [_team_row(t) for t in team_list])
     current = [m for t in team_list for m in _current(t)]
@@ -131,63 +121,22 @@ def _household_rows(session: Session, sensitive: bool, scope: set[int] | None
             for c, g, addr, head, mob, land, size, kind, names, rid, note in session.execute(query)]
 
 
-def _sheet(book: Workbook, kind: SheetKind, title: str, rows: Sequence[Sequence[object]],
-           progress: Progress = None, cancelled: Cancel = None) -> Worksheet:
-    ws = book.create_sheet(kind.value)
-    columns = COLUMNS[kind]
-    ws.cell(row=1, column=1, value=title).font = _TITLE_FONT
-    ws.cell(row=1, column=1).alignment = _CENTER
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws.row_dimensions[1].height = 30
-    for col, column in enumerate(columns, start=1):
-        cell = ws.cell(row=2, column=col, value=column.title)
-        cell.font, cell.border, cell.alignment = _HEADER_FONT, _BORDER, _CENTER
-    text_cols = {i for i, c in enumerate(columns, start=1) if c.field in TEXT_FIELDS}
-    for number, values in enumerate(rows, start=3):
-        for col, value in enumerate(values, start=1):
-            _put(ws, number, col, value, col in text_cols)
-        if number % 500 == 0:
-            _check(cancelled)
-            if progress:
-                progress(number, len(rows))
-    _widths(ws, [c.title for c in columns], rows)
-    _page_setup(ws)
-    return ws
+def _sheet(book: Book, kind: SheetKind, title: str, rows: Sequence[Sequence[object]],
+           progress: Progress = None, cancelled: Cancel = None) -> None:
+    """Title (row 1, across the columns), header (row 2, repeated on every printed page), the
+    rows from row 3: the layout the import reads back. Every text cell is text (the phone and
+    ID columns included: they never turn into numbers)."""
+    columns = [Column(c.title) for c in COLUMNS[kind]]
+    sheet = book.sheet(kind.value, columns, A4_LANDSCAPE, rows=rows, most=40)
+    sheet.title(title)
+    sheet.header()
 
+    def tick(done: int) -> None:
+        _check(cancelled)
+        if progress:
+            progress(done, len(rows))
 
-def _put(ws: Worksheet, row: int, col: int, value: object, text_column: bool) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would otherwise store “=…” as a formula
-    if text_column:
-        cell.number_format = "@"
-    cell.border, cell.alignment, cell.font = _BORDER, _WRAP, _BODY_FONT
-
-
-def _display_width(value: object) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
-
-
-def _widths(ws: Worksheet, headers: list[str], rows: Sequence[Sequence[object]]) -> None:
-    sample = rows[:300]
-    for col, header in enumerate(headers, start=1):
-        widest = max([_display_width(header)] +
-                     [_display_width(r[col - 1]) for r in sample if r[col - 1] is not None])
-        ws.column_dimensions[get_column_letter(col)].width = min(max(widest + 2, 6), 40)
-
-
-def _page_setup(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "2:2"
-    ws.freeze_panes = "A3"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.body(rows, every=500, tick=tick)
 
 
 def _check(cancelled: Cancel) -> None:

@@ -547,8 +547,8 @@ def _action_community(meeting: Meeting, data: ActionInput) -> int:
 
 def _update_from_meeting(session: Session, meeting: Meeting, data: ActionInput,
                          owner: Person | None, text: str) -> Problem:
-    from app.services.problems import _problem_for  # the ledger's own scoping rule
-    problem = _problem_for(session, data.problem_id, Permission.KEEP_RECORDS)
+    from app.services.problems import problem_for  # the ledger's own scoping rule
+    problem = problem_for(session, data.problem_id, Permission.KEEP_RECORDS)
     if problem.status.finished:
         raise DomainError(f"问题 {problem.number} 已是“{problem.status.label}”；"
                           "如需继续办理，请先在问题台账中“重新办理”。")

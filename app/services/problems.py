@@ -130,7 +130,7 @@ def update_problem(session: Session, problem_id: int, data: ProblemInput,
     rather than silently rewritten: a correction goes through ``reopen`` (back to 办理中, with
     a dated, signed step and the reason), then this.
     """
-    problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
+    problem = problem_for(session, problem_id, Permission.KEEP_RECORDS)
     check_version(problem, expected_version, "问题")
     if problem.status.finished:
         raise DomainError(f"问题 {problem.number} 已是“{problem.status.label}”，不能再修改；"
@@ -239,7 +239,7 @@ def advance(session: Session, problem_id: int, to_status: ProblemStatus, on: dat
             note: str = "", expected_version: int | None = None,
             feedback: Feedback | None = None) -> Problem:
     """Move a problem one step along the flow; 已反馈 takes (or needs) the feedback."""
-    problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
+    problem = problem_for(session, problem_id, Permission.KEEP_RECORDS)
     check_version(problem, expected_version, "问题")
     current = problem.status
     index = FLOW.index(current)
@@ -273,7 +273,7 @@ def advance(session: Session, problem_id: int, to_status: ProblemStatus, on: dat
 def reopen(session: Session, problem_id: int, on: date, reason: str,
            expected_version: int | None = None) -> Problem:
     """Take a handled problem back to 办理中; its steps stay, the old feedback is noted."""
-    problem = _problem_for(session, problem_id, Permission.KEEP_RECORDS)
+    problem = problem_for(session, problem_id, Permission.KEEP_RECORDS)
     check_version(problem, expected_version, "问题")
     if not problem.status.finished:
         raise DomainError(f"问题 {problem.number} 还在“{problem.status.label}”，不需要重新办理。")
@@ -323,7 +323,7 @@ def record_committee_decision(session: Session, problem_id: int, on: date, decis
     """The party committee's decision on a problem raised to it (附件1), written back into the
     ledger: the decision on the problem and a dated, signed step in its history."""
     require(session, Permission.KEEP_TOWN_MEETINGS)
-    problem = _problem_for(session, problem_id, Permission.VIEW_RECORDS)
+    problem = problem_for(session, problem_id, Permission.VIEW_RECORDS)
     if problem.level != HandlingLevel.PARTY_COMMITTEE:
         raise DomainError(f"问题 {problem.number} 不是提请党委会研究的问题。")
     text = clean_text(decision)
@@ -340,7 +340,9 @@ def record_committee_decision(session: Session, problem_id: int, on: date, decis
 
 # --- reading -----------------------------------------------------------------------------
 
-def _problem_for(session: Session, problem_id: int, permission: Permission) -> Problem:
+def problem_for(session: Session, problem_id: int, permission: Permission) -> Problem:
+    """The problem, if the actor has ``permission`` in its community (the ledger's own scoping
+    rule)."""
     problem = session.get(Problem, problem_id)
     if problem is None:
         raise NotFoundError(f"找不到这个问题（编号 {problem_id}）。")
@@ -349,7 +351,7 @@ def _problem_for(session: Session, problem_id: int, permission: Permission) -> P
 
 
 def get_problem(session: Session, problem_id: int) -> Problem:
-    return _problem_for(session, problem_id, Permission.VIEW_RECORDS)
+    return problem_for(session, problem_id, Permission.VIEW_RECORDS)
 
 
 @dataclass
