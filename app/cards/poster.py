@@ -12,10 +12,11 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.cards import fonts, qr
+from app.cards import qr
+from app.documents import pdf_fonts as fonts
 from app.cards.content import CardContent
 from app.cards.layout import A3_SIZE, A4_SIZE
-from app.cards.render import GOLD, GREY, INK, RED, RULE, TINT, WHITE, Plan, RenderReport, _people
+from app.cards.render import GOLD, GREY, INK, RED, RULE, TINT, WHITE, Plan, RenderReport, card_people
 from app.cards.vcard import vcard
 from app.errors import DomainError
 from app.files import replacing
@@ -48,7 +49,7 @@ def plan_poster(content: CardContent) -> tuple[Plan, list[tuple]]:
     bottom_h = QR_POSTER + 34 * mm
     block_top = MARGIN + bottom_h
     # the table
-    rows = [(label or "团队成员", c) for label, c in _people(content)]
+    rows = [(label or "团队成员", c) for label, c in card_people(content)]
     rows += [("辅助团队", c) for c in content.support]
     top = band_bottom - 14 * mm
     p.text("驻点团队", MARGIN, top + 9 * mm, inner, 20, 16, color=RED, bold=True)

@@ -17,7 +17,8 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.cards import fonts, qr
+from app.cards import qr
+from app.documents import pdf_fonts as fonts
 from app.cards.content import CardContent, Contact, HouseholdLine
 from app.cards.fit import Fitted, fit, fit_uncached
 from app.cards.layout import (BACK_BAND_H, BAND_H, CARD_H, CARD_W, PAD, PAGE_H, PAGE_W,
@@ -110,7 +111,7 @@ def _liaison_label(content: CardContent) -> str:
     return "社区联络员" if content.community_name.endswith("社区") else "村联络员"
 
 
-def _people(content: CardContent) -> list[tuple[str, Contact]]:
+def card_people(content: CardContent) -> list[tuple[str, Contact]]:
     rows: list[tuple[str, Contact]] = []
     if content.leader:
         rows.append(("驻点组长", content.leader))
@@ -136,7 +137,7 @@ def plan_front(content: CardContent) -> tuple[Plan, list[tuple]]:
     p.text(f"{content.town_name} · {content.team_name}", right, H - 6.6 * mm, 50 * mm, 6, 4.5,
            color=(1, 0.92, 0.85), align="right", what="团队名称")
 
-    rows = _people(content)
+    rows = card_people(content)
     body_top, body_bottom = H - BAND_H - 1.4 * mm, 15.6 * mm
     n = max(len(rows), 1)
     row_h = min(4.4 * mm, (body_top - body_bottom) / n)

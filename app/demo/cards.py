@@ -73,7 +73,7 @@ def _first_team(ctx: DemoContext, community: Community) -> Team | None:
 
 
 def _hash(ctx: DemoContext, team: Team, community: Community, on: date) -> str:
-    return cards.content_hash(cards._build(ctx.session, team, community, on))
+    return cards.content_hash(cards.build_content(ctx.session, team, community, on))
 
 
 def _share(rng: random.Random, ids: list[int], share: float) -> list[int]:

@@ -46,7 +46,7 @@ from app.services.check_evidence import Evidence
 from app.services.patrols import RECTIFY_DAYS, STATION_ROLES, record_facts
 from app.services.settings import get_settings
 from app.services.spot_checks import Candidate, draw_team
-from app.services.visits import _key_register, _on_roster, _visited_on_days
+from app.services.visits import key_register, on_roster, visited_on_days
 
 FIRST_MONTH = (LAST_DAY.year - 1, LAST_DAY.month + 1) if LAST_DAY.month < 12 \
     else (LAST_DAY.year, 1)
@@ -282,15 +282,15 @@ class _Builder:
         key households visited — services.visits.coverage's figures, grouped."""
         if year not in self._visits:
             start, end = date(year, 1, 1), date(year, 12, 31)
-            key = _key_register(start, end)
+            key = key_register(start, end)
             rows = self.s.execute(
                 select(Household.community_id, func.count(Household.id),
-                       func.count(case((_visited_on_days(self._required, start, end), 1))),
+                       func.count(case((visited_on_days(self._required, start, end), 1))),
                        func.count(key.c.household_id),
                        func.count(case((key.c.household_id.is_not(None)
-                                        & _visited_on_days(1, start, end), 1))))
+                                        & visited_on_days(1, start, end), 1))))
                 .select_from(Household).outerjoin(key, key.c.household_id == Household.id)
-                .where(_on_roster(end)).group_by(Household.community_id))
+                .where(on_roster(end)).group_by(Household.community_id))
             self._visits[year] = {cid: (h, v, k, kv) for cid, h, v, k, kv in rows}
         return self._visits[year]
 
@@ -504,12 +504,12 @@ class _Builder:
 
     def insert(self) -> None:
         s = self.s
-        check_ids = _insert_ids(s, LedgerCheck, self.checks)
+        check_ids = insert_ids(s, LedgerCheck, self.checks)
         items = [{**item, "check_id": cid} for cid, rows in zip(check_ids, self.items)
                  for item in rows]
         if items:
             s.execute(insert(LedgerCheckItem).execution_options(render_nulls=True), items)
-        patrol_ids = _insert_ids(s, FieldPatrol, self.patrols)
+        patrol_ids = insert_ids(s, FieldPatrol, self.patrols)
         places = [{"patrol_id": pid, "community_id": cid}
                   for pid, cids in zip(patrol_ids, self.patrol_places) for cid in cids]
         if places:
@@ -518,7 +518,7 @@ class _Builder:
                      for row in rows]
         if sightings:
             s.execute(insert(PatrolSighting).execution_options(render_nulls=True), sightings)
-        supervision_ids = _insert_ids(s, MeetingSupervision, self.supervisions)
+        supervision_ids = insert_ids(s, MeetingSupervision, self.supervisions)
         owners = {"check": ("ledger_check_id", check_ids), "patrol": ("patrol_id", patrol_ids),
                   "supervision": ("supervision_id", supervision_ids)}
         self.findings.sort(key=lambda f: (f.row["found_on"], f.owner))
@@ -528,7 +528,7 @@ class _Builder:
             links = {"ledger_check_id": None, "patrol_id": None, "supervision_id": None}
             links[column] = ids[f.owner[1]]
             rows.append({**f.row, **links})
-        finding_ids = _insert_ids(s, Finding, rows)
+        finding_ids = insert_ids(s, Finding, rows)
         amendments = [{**a, "entity_id": fid} for fid, f in zip(finding_ids, self.findings)
                       for a in f.amendments]
         if amendments:
@@ -569,7 +569,7 @@ def _workday(day: date) -> date:
     return day
 
 
-def _insert_ids(s: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+def insert_ids(s: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert in one statement; the new ids in row order."""
     if not rows:
         return []

@@ -38,7 +38,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, insert, select
 
 from app import __version__
-from app.demo.checks import FIRST_MONTH, _insert_ids
+from app.demo.checks import FIRST_MONTH, insert_ids
 from app.demo.context import DemoContext
 from app.demo.ledgers import LAST_DAY
 from app.models import (Community, Disbursement, FundingProject, FundingYear, MemberRole,
@@ -460,7 +460,7 @@ class _Builder:
 
     def insert(self) -> None:
         s = self.s
-        ids = _insert_ids(s, FundingProject, self.project_rows)
+        ids = insert_ids(s, FundingProject, self.project_rows)
         payments = [{**p, "project_id": pid} for pid, rows in zip(ids, self.disbursements)
                     for p in rows]
         if payments:
@@ -477,7 +477,7 @@ class _Builder:
             s.execute(insert(NoticePhoto), self.photo_rows)
         if self.report_rows:
             s.execute(insert(WrittenReport), self.report_rows)
-        package_ids = _insert_ids(s, SubmissionPackage, self.package_rows)
+        package_ids = insert_ids(s, SubmissionPackage, self.package_rows)
         by_item = {item: pid for pid, items in zip(package_ids, self.package_items)
                    for item in items}
         rows = []
@@ -497,7 +497,7 @@ class _Builder:
 
 @lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    from app.cards.fonts import FONT_DIR
+    from app.documents.pdf_fonts import FONT_DIR
     return ImageFont.truetype(str(FONT_DIR / "wqy-microhei.ttc"), size)
 
 

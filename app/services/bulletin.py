@@ -160,19 +160,19 @@ def _counts(session: Session, ids: list[int], first: date, end: date, settings
     # Households: those of the team's communities, on the roster at the month's end.
     required = max(1, settings.visits_per_household_per_year)
     year_start = date(first.year, 1, 1)
-    visited = visits._visited_on_days(required, year_start, end)
-    key = visits._key_register(year_start, end)
+    visited = visits.visited_on_days(required, year_start, end)
+    key = visits.key_register(year_start, end)
     for team_id, total, seen, key_total in session.execute(
             select(TeamCommunity.team_id, func.count(Household.id),
                    func.count(case((visited, 1))), func.count(key.c.household_id))
             .join(Household, Household.community_id == TeamCommunity.community_id)
             .outerjoin(key, key.c.household_id == Household.id)
-            .where(TeamCommunity.team_id.in_(ids), visits._on_roster(end))
+            .where(TeamCommunity.team_id.in_(ids), visits.on_roster(end))
             .group_by(TeamCommunity.team_id)):
         out[team_id]["households"] += total
         out[team_id]["households_visited"] += seen
         out[team_id]["key_households"] += key_total
-    for progress in visits._team_progress(session, set(ids), None, first.year, first.month,
+    for progress in visits.team_progress(session, set(ids), None, first.year, first.month,
                                           settings.key_visits_per_team_per_month):
         out[progress.team_id]["key_visited"] += progress.key_households
     add("raised", session.execute(

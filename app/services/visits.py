@@ -35,11 +35,12 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, exists, func, or_, select, union
 from sqlalchemy.orm import Session
 
+from app.addresses import delivery_key
 from app.auth import Permission, can, community_scope, require, require_team
 from app.db.text import contains_text
 from app.errors import NotFoundError, ValidationError
-from app.models import (Community, Household, HouseholdTag, KeyGroup, Person, ProblemSource,
-                        Team, TeamCommunity, Visit, visit_problem, visit_visitor)
+from app.models import (Community, Grid, Household, HouseholdTag, KeyGroup, Person,
+                        ProblemSource, Team, TeamCommunity, Visit, visit_problem, visit_visitor)
 from app.normalize import clean_text
 from app.services.common import check_version, get_or_fail, optional
 from app.services.problems import ProblemInput, raise_problem
@@ -197,7 +198,7 @@ def _year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _on_roster(year_end: date):  # type: ignore[no-untyped-def]
+def on_roster(year_end: date):  # type: ignore[no-untyped-def]
     return or_(Household.moved_out_on.is_(None), Household.moved_out_on > year_end)
 
 
@@ -214,12 +215,12 @@ def _visit_days(start: date, end: date):  # type: ignore[no-untyped-def]
             .group_by(Visit.household_id).subquery())
 
 
-def _key_register(start: date, end: date):  # type: ignore[no-untyped-def]
+def key_register(start: date, end: date):  # type: ignore[no-untyped-def]
     return (select(HouseholdTag.household_id).where(_tag_in_year(start, end))
             .distinct().subquery())
 
 
-def _visited_on_days(days: int, start: date, end: date):  # type: ignore[no-untyped-def]
+def visited_on_days(days: int, start: date, end: date):  # type: ignore[no-untyped-def]
     """Whether the household (``Household`` of the enclosing query) has visits on at least
     ``days`` distinct days of [start, end].
 
@@ -256,26 +257,26 @@ def coverage(session: Session, year: int, month: int | None = None,
     settings = get_settings(session)
     required_visits = max(1, settings.visits_per_household_per_year)
     scope = _household_scope(session, team_id)
-    key = _key_register(start, end)
+    key = key_register(start, end)
     query = (select(func.count(Household.id),
-                    func.count(case((_visited_on_days(required_visits, start, end), 1))),
+                    func.count(case((visited_on_days(required_visits, start, end), 1))),
                     func.count(key.c.household_id),
                     func.count(case((and_(key.c.household_id.is_not(None),
-                                          _visited_on_days(1, start, end)), 1))))
+                                          visited_on_days(1, start, end)), 1))))
              .select_from(Household)
              .outerjoin(key, key.c.household_id == Household.id)
-             .where(_on_roster(end)))
+             .where(on_roster(end)))
     if scope is not None:
         query = query.where(Household.community_id.in_(scope))
     total, visited, key_total, key_visited = session.execute(query).one()
     teams: tuple[TeamProgress, ...] = ()
     if month is not None:
-        teams = _team_progress(session, actor.teams_for(Permission.VIEW_RECORDS), team_id,
+        teams = team_progress(session, actor.teams_for(Permission.VIEW_RECORDS), team_id,
                                year, month, settings.key_visits_per_team_per_month)
     return Coverage(year, month, required_visits, total, visited, key_total, key_visited, teams)
 
 
-def _team_progress(session: Session, allowed: set[int] | frozenset[int] | None,
+def team_progress(session: Session, allowed: set[int] | frozenset[int] | None,
                    team_id: int | None, year: int, month: int, target: int
                    ) -> tuple[TeamProgress, ...]:
     first = date(year, month, 1)
@@ -327,7 +328,8 @@ class NotVisitedRow:
 def not_visited(session: Session, year: int, community_id: int | None = None,
                 key_only: bool = False) -> list[NotVisitedRow]:
     """Households short of the year's target: fewer than N visit days; with ``key_only`` the
-    key register's households not visited at all in the year."""
+    key register's households not visited at all in the year. In delivery order: community,
+    grid, then the address in natural order (app/addresses.py)."""
     require(session, Permission.VIEW_RECORDS)
     start, end = _year(year)
     scope = community_scope(session, Permission.VIEW_RECORDS)
@@ -339,12 +341,13 @@ def not_visited(session: Session, year: int, community_id: int | None = None,
             .where(Visit.visited_on <= end).group_by(Visit.household_id).subquery())
     visited_days = func.coalesce(days.c.days, 0)
     columns = [Household.id, Community.name, Household.address, Household.head_name,
-               visited_days, last.c.last]
+               visited_days, last.c.last, Grid.name]
     query = (select(*columns).select_from(Household)
              .join(Community, Community.id == Household.community_id)
+             .outerjoin(Grid, Grid.id == Household.grid_id)
              .outerjoin(days, days.c.household_id == Household.id)
              .outerjoin(last, last.c.household_id == Household.id)
-             .where(_on_roster(end), visited_days < required_visits))
+             .where(on_roster(end), visited_days < required_visits))
     if sensitive:
         names = (select(HouseholdTag.household_id, KeyGroup.name)
                  .join(KeyGroup, KeyGroup.id == HouseholdTag.key_group_id)
@@ -357,15 +360,16 @@ def not_visited(session: Session, year: int, community_id: int | None = None,
         if key_only:
             query = query.where(groups.c.household_id.is_not(None))
     elif key_only:
-        key = _key_register(start, end)
+        key = key_register(start, end)
         query = query.join(key, key.c.household_id == Household.id)
     if scope is not None:
         query = query.where(Household.community_id.in_(scope))
     if community_id is not None:
         query = query.where(Household.community_id == community_id)
-    query = query.order_by(Community.name, Household.address, Household.id)
-    return [NotVisitedRow(r[0], r[1], r[2], r[3], (r[6] or "") if sensitive else "", r[4], r[5])
-            for r in session.execute(query)]
+    found = sorted(session.execute(query).all(),
+                   key=lambda r: (delivery_key(r[1], r[6], r[2]), r[0]))
+    return [NotVisitedRow(r[0], r[1], r[2], r[3], (r[7] or "") if sensitive else "", r[4], r[5])
+            for r in found]
 
 
 # --- correcting a visit, the form's choices, the window's list ---------------------------
@@ -482,19 +486,25 @@ class HouseholdChoice:
 def household_choices(session: Session, team_id: int, text: str = "", limit: int = 50
                       ) -> list[HouseholdChoice]:
     """Households on the roster of the team's communities whose address or head's name holds
-    ``text`` — what the visit form offers while one types (never the whole roster)."""
+    ``text`` — what the visit form offers while one types (never the whole roster): the first
+    ``limit`` in delivery order (community, grid, address in natural order)."""
     require_team(session, Permission.KEEP_RECORDS, team_id)
     served = select(TeamCommunity.community_id).where(TeamCommunity.team_id == team_id)
-    query = (select(Household.id, Community.name, Household.address, Household.head_name)
+    query = (select(Household.id, Community.name, Household.address, Household.head_name,
+                    Grid.name)
              .join(Community, Community.id == Household.community_id)
+             .outerjoin(Grid, Grid.id == Household.grid_id)
              .where(Household.community_id.in_(served), Household.moved_out_on.is_(None)))
     words = clean_text(text).lower()
     if words:
         like = f"%{words}%"
         query = query.where(or_(func.lower(Household.address).like(like),
                                 func.lower(Household.head_name).like(like)))
-    query = query.order_by(Community.name, Household.address, Household.id).limit(limit)
-    return [HouseholdChoice(*r) for r in session.execute(query)]
+    # Sorted here, not by the database: the natural order is not SQL's. The matches are the
+    # households of the team's few communities at most (a few thousand rows).
+    found = sorted(session.execute(query).all(),
+                   key=lambda r: (delivery_key(r[1], r[4], r[2]), r[0]))
+    return [HouseholdChoice(*r[:4]) for r in found[:limit]]
 
 
 def signed_in_person(session: Session) -> int | None:

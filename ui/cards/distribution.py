@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
+from app.addresses import address_key, grid_key
 from app.auth import Permission
 from app.db import Database
 from app.errors import DomainError
@@ -139,9 +140,11 @@ class NotReachedModel(QAbstractTableModel):
         assert self._sorted is not None
         column, order = self._sorted
         field, rows = COLUMNS[column][1], self._rows
-        # Then by address, in the numeric order a clerk reads (一巷2号 before 一巷10号).
+        # Grid and address in natural order (第四网格 before 第十网格, no grid last; 二巷 before
+        # 十三巷, 一巷2号 before 一巷10号), as the printed list; then by address in that order.
+        first = {"grid": grid_key, "address": address_key}.get(field, sort_key)
         return sorted(range(len(rows)),
-                      key=lambda i: (sort_key(_value(rows[i], field)), sort_key(rows[i].address)),
+                      key=lambda i: (first(_value(rows[i], field)), address_key(rows[i].address)),
                       reverse=order == Qt.SortOrder.DescendingOrder)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.addresses import address_key, grid_key
 from app.services.households import HouseholdRow
 from ui.widgets.collation import sort_key
 
@@ -30,8 +31,17 @@ def search_key(row: HouseholdRow) -> str:
     return f"{row.head_name}\x1f{row.address}\x1f{row.phone}".lower()
 
 
+# Community, grid and address sort naturally (二巷 before 十三巷, 第四网格 before 第十网格; no grid
+# after every grid), as the printed lists do; the other text columns by the Chinese collator.
+NATURAL = {"community": address_key, "grid": grid_key, "address": address_key}
+
+
 def _collated(get: Any) -> Any:
     return lambda row: sort_key(get(row))
+
+
+def _natural(get: Any, key: Any) -> Any:
+    return lambda row: key(get(row))
 
 
 class HouseholdModel(QAbstractTableModel):
@@ -46,7 +56,8 @@ class HouseholdModel(QAbstractTableModel):
         self._where: dict[int, int] = {}   # household id -> row number
         self._sorted: tuple[int, bool] | None = None  # column, descending
         self._getters = [attrgetter(field) for _, field in COLUMNS]
-        self._sort_keys = [_collated(get) for get in self._getters]
+        self._sort_keys = [_natural(get, NATURAL[field]) if field in NATURAL else _collated(get)
+                           for get, (_, field) in zip(self._getters, COLUMNS)]
 
     # -- data in -----------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[HouseholdRow]) -> None:

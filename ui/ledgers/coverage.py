@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QGridLayout
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QRadioButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.addresses import address_key
 from app.auth import Permission
 from app.db import Database
 from app.ledgers.export import month_end
@@ -81,7 +82,8 @@ def export_register(db: Database, year: int, month: int, team_id: int | None, ou
 
 
 MISSING_COLUMNS = (
-    Col("村（社区）", lambda r: r.community, 100), Col("门牌地址", lambda r: r.address, 200),
+    Col("村（社区）", lambda r: r.community, 100, sort=address_key),
+    Col("门牌地址", lambda r: r.address, 200, sort=address_key),
     Col("户主", lambda r: r.head_name, 80), Col("重点人群", lambda r: r.key_groups, 160),
     Col("今年走访天数", lambda r: r.visits, 90),
     Col("最近一次走访", lambda r: r.last_visited_on or "从未走访", 110, "stretch"))
@@ -121,7 +123,7 @@ class CoverageTab(ReloadsWhenShown, QWidget):
         self.team = filter_combo("coverageTeam", [], "全部团队")
         self.export_button = QPushButton("导出登记册…")
         self.export_button.setObjectName("exportRegister")
-        self.export_button.setToolTip("把所选月份的重点走访登记册和月度进度表导出为 Excel（A4 横向）")
+        self.export_button.setToolTip("把所选月份的重点走访登记册和月度进度表导出为 Excel（登记册 A3 横向，进度表 A4 横向）")
         self.export_button.clicked.connect(self.export)
         self.export_button.setVisible(self.ctx.can(Permission.VIEW_RECORDS))
         self.year.valueChanged.connect(lambda _v: self.reload())

@@ -28,6 +28,7 @@ class Col:
     get: Callable[[Any], Any]
     width: int = 100
     fit: str = ""     # as ui.widgets.table.Column: "stretch" takes the room left and elides
+    sort: Callable[[Any], Any] | None = None  # the sort key of a value; the collator's if None
 
 
 class ColumnModel(QAbstractTableModel):
@@ -152,10 +153,11 @@ class LedgerModel(ColumnModel):
 
     def _sorted_order(self, column: int, descending: bool) -> list[int]:
         get, rows = self.columns[column].get, self._rows
+        by = self.columns[column].sort or sort_key
 
         def key(i: int) -> Any:
             value = get(rows[i])
-            return sort_key("" if value is None else value)
+            return by("" if value is None else value)
         return sorted(range(len(rows)), key=key, reverse=descending)
 
 
