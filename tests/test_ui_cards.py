@@ -96,10 +96,12 @@ def test_the_page_lists_each_team_and_community_and_flags_reprints(qtbot, db: Da
     production = cards_area(qtbot, window).production
     model = production.model
     assert [(model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 3).data())
-            for r in range(model.rowCount())] == [("石岗村驻点团队", "石岗村", "无需重印")]
+            for r in range(model.rowCount())] == [("石岗村驻点团队", "石岗村", "从未打印")]
     with db.session() as s:  # printed once, then the station moves: the card is out of date
         cards.record_print(s, [cards.card_content(s, ids["team"], ids["shigang"])], False, 2,
                            "测试.pdf")
+    window.ctx.data_changed.emit()
+    qtbot.waitUntil(lambda: model.index(0, 3).data() == "无需重印")  # printed, still current
     move_station(db, ids["team"], "村委会三楼会议室")
     window.ctx.data_changed.emit()
     qtbot.waitUntil(lambda: model.index(0, 3).data() == "需重印")

@@ -43,6 +43,7 @@ PREVIEW, PRINT, SAVE = "preview", "print", "save"
 class Targets:
     rows: list[cards.CardTarget]
     reprint: list[cards.CardTarget]
+    printed: list[cards.CardTarget]
 
 
 def load_targets(db: Database) -> Targets:
@@ -50,10 +51,10 @@ def load_targets(db: Database) -> Targets:
     with db.session() as s:
         rows = cards.card_targets(s)
         try:
-            reprint = cards.reprint_needed(s)
+            reprint, printed = cards.reprint_needed(s), cards.ever_printed(s)
         except PermissionDenied:
-            reprint = []
-        return Targets(rows, reprint)
+            reprint, printed = [], []
+        return Targets(rows, reprint, printed)
 
 
 def ask_save_path(parent: QWidget, suggested: Path) -> Path | None:
@@ -253,7 +254,7 @@ class ProductionTab(ReloadsWhenShown, QWidget):
     def _loaded(self, generation: int, result: Targets) -> None:
         if generation != self._generation:
             return
-        self.model.set_rows(result.rows, result.reprint)
+        self.model.set_rows(result.rows, result.reprint, result.printed)
         self.loading = False
         self._update_count()
 

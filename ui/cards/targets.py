@@ -25,6 +25,8 @@ CHECK, TEAM, COMMUNITY, STATUS = range(len(COLUMNS))
 REPRINT_TEXT = "需重印"
 REPRINT_TIP = "名册变动后联系卡内容已变化，需要重新打印并重新发放"
 REPRINT_COLOUR = QColor("#b9770e")
+NEVER_TEXT = "从未打印"
+CURRENT_TEXT = "无需重印"
 
 
 def key_of(target: Any) -> tuple[int, int]:
@@ -39,12 +41,15 @@ class TargetModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[Any] = []
         self.reprint: set[tuple[int, int]] = set()
+        self.printed: set[tuple[int, int]] = set()
         self.checked: set[tuple[int, int]] = set()
 
-    def set_rows(self, rows: Sequence[Any], reprint: Iterable[Any] = ()) -> None:
+    def set_rows(self, rows: Sequence[Any], reprint: Iterable[Any] = (),
+                 printed: Iterable[Any] = ()) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.reprint = {key_of(t) for t in reprint}
+        self.printed = {key_of(t) for t in printed} | self.reprint
         keys = {key_of(t) for t in self.rows}
         self.checked &= keys
         self.endResetModel()
@@ -93,6 +98,7 @@ class TargetModel(QAbstractTableModel):
             return None
         target, column = self.rows[index.row()], index.column()
         reprint = key_of(target) in self.reprint
+        never = key_of(target) not in self.printed
         if role == ROW_ROLE:
             return target
         if role == Qt.ItemDataRole.CheckStateRole and column == CHECK:
@@ -100,19 +106,25 @@ class TargetModel(QAbstractTableModel):
                     else Qt.CheckState.Unchecked)
         if role == Qt.ItemDataRole.DisplayRole:
             return {TEAM: target.team_name, COMMUNITY: target.community_name,
-                    STATUS: REPRINT_TEXT if reprint else "无需重印"}.get(column, "")
+                    STATUS: self._status(reprint, never)}.get(column, "")
         if role == SORT_ROLE:
             return {CHECK: int(key_of(target) in self.checked), TEAM: target.team_name,
-                    COMMUNITY: target.community_name, STATUS: int(not reprint)}[column]
+                    COMMUNITY: target.community_name,
+                    STATUS: 0 if reprint else 1 if never else 2}[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == STATUS:
-                return REPRINT_TIP if reprint else "尚未打印过，或上次打印后卡片内容没有变化"
+                return (REPRINT_TIP if reprint else "这张联系卡还没有打印过" if never
+                        else "上次打印后卡片内容没有变化")
             if column == CHECK:
                 return "勾选要打印的联系卡"
             return self.data(index)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
             return QBrush(REPRINT_COLOUR if reprint else QColor("#5d6d7e"))
         return None
+
+    @staticmethod
+    def _status(reprint: bool, never: bool) -> str:
+        return REPRINT_TEXT if reprint else NEVER_TEXT if never else CURRENT_TEXT
 
     def setData(self, index: Index, value: Any,  # noqa: N802
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
