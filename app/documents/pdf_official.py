@@ -35,6 +35,7 @@ from reportlab.platypus import Flowable
 
 from app.documents import pdf_fonts as fonts
 from app.documents.pdf import INK, PAGE_H, PAGE_W, RED, day_text, wrap_text
+from app.documents.pdf_pages import watermark
 
 TOP, LEFT = 37 * mm, 28 * mm
 TYPE_W, TYPE_H = 156 * mm, 225 * mm
@@ -221,10 +222,4 @@ def official_footer(head: Letterhead):  # type: ignore[no-untyped-def]
 
 def draft_mark(c: Canvas, number: int, total: int) -> None:
     """征求意见稿 in light red across the page."""
-    c.saveState()
-    c.setFillColor(RED)
-    c.setFillAlpha(0.10)
-    c.translate(PAGE_W / 2, PAGE_H / 2)
-    c.rotate(35)
-    fonts.draw(c, 0, -20, DRAFT, 72, align="centre")
-    c.restoreState()
+    watermark(c, DRAFT, 72, alpha=0.10)

@@ -21,8 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
 from app.documents import pdf_fonts as fonts
-from app.documents.pdf import (GREY, INK, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_W, RED,
-                               wrap_text)
+from app.documents.pdf import (GREY, INK, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W,
+                               RED, wrap_text)
 from app.files import replacing
 
 LAND_W, LAND_H = landscape(A4)
@@ -286,3 +286,14 @@ def build(story: Sequence[Flowable], out: Path | io.BytesIO, *, title: str,
     with replacing(Path(out)) as partial:
         make(str(partial)).build(list(story), canvasmaker=canvas)
     return pages[0]
+
+
+def watermark(c: Canvas, text: str, size: float, alpha: float = 0.12) -> None:
+    """``text`` in light red across the middle of the page (a draft's 草稿 / 征求意见稿)."""
+    c.saveState()
+    c.setFillColor(RED)
+    c.setFillAlpha(alpha)
+    c.translate(PAGE_W / 2, PAGE_H / 2)
+    c.rotate(35)
+    fonts.draw(c, 0, -20, text, size, align="centre")
+    c.restoreState()

@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.documents import pdf_fonts as fonts
 from app.documents.pdf import (FRAME_W, GREY, HEAD_FILL, INK, MARGIN_BOTTOM, MARGIN_TOP,
-                               MARGIN_X, PAGE_H, PAGE_W, RED, RULE, para, paras, styles)
-from app.documents.pdf_pages import KeepTail, Marker, PageImage, SignatureImage, Title, build
+                               MARGIN_X, PAGE_H, PAGE_W, RULE, para, paras, styles)
+from app.documents.pdf_pages import (KeepTail, Marker, PageImage, SignatureImage, Title, build,
+                                     watermark)
 from app.models import Attendance, Attendee, Meeting
 from app.services.meetings import figures, get_meeting
 from app.services.settings import get_settings
@@ -216,13 +217,7 @@ def minutes_pdf(session: Session, meeting_id: int, out: Path) -> PdfReport:
     def under(c: Canvas, number: int, total: int) -> None:
         head(c, number, total)
         if draft:
-            c.saveState()
-            c.setFillColor(RED)
-            c.setFillAlpha(0.13)
-            c.translate(PAGE_W / 2, PAGE_H / 2)
-            c.rotate(35)
-            fonts.draw(c, 0, -20, DRAFT, 64, align="centre")
-            c.restoreState()
+            watermark(c, DRAFT, 64, alpha=0.13)
 
     pages = build(story, out, title=f"{m.title} 会议记录", on_page=under)
     _audit_export(session, m, "会议记录", out, pages)

@@ -30,13 +30,7 @@ _FORBIDDEN = tuple(word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY")
 def check_xlsx(path: Path) -> None:
     """Raise DomainError unless ``path`` looks like a harmless xlsx workbook."""
     name = path.name
-    if not path.is_file():
-        raise DomainError(f"找不到文件“{path}”。")
-    size = path.stat().st_size
-    if size == 0:
-        raise DomainError(f"「{name}」是空文件（0 字节），不是 Excel 工作簿。")
-    if size > MAX_FILE_BYTES:
-        raise DomainError(f"「{name}」有 {describe_size(size)}，超过 {MAX_FILE_BYTES >> 20} MB 的上限。")
+    check_size(path)
     _check_magic(path)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -60,6 +54,18 @@ def _check_magic(path: Path) -> None:
     if head != b"PK\x03\x04":
         raise DomainError(f"「{path.name}」不是 Excel 工作簿（.xlsx）文件。"
                           "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再导入。")
+
+
+def check_size(path: Path) -> None:
+    """The file exists, is not empty and is within the size limit."""
+    if not path.is_file():
+        raise DomainError(f"找不到文件“{path}”。")
+    size = path.stat().st_size
+    if size == 0:
+        raise DomainError(f"「{path.name}」是空文件（0 字节），里面没有名册。")
+    if size > MAX_FILE_BYTES:
+        raise DomainError(f"「{path.name}」有 {describe_size(size)}，超过 {MAX_FILE_BYTES >> 20} MB "
+                          "的上限。请拆分后分批导入。")
 
 
 def describe_size(size: int) -> str:

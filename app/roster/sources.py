@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Protocol
 
 from app.errors import DomainError
-from app.roster.safety import MAX_FILE_BYTES, check_xlsx, describe_size
+from app.roster.safety import check_size, check_xlsx, describe_size
 from app.roster.xlsx_stream import XlsxStream
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -56,14 +56,7 @@ class Book(Protocol):
 def open_book(path: Path) -> Book:
     """The file opened by what it is; a clear message for anything we cannot read."""
     name = path.name
-    if not path.is_file():
-        raise DomainError(f"找不到文件“{path}”。")
-    size = path.stat().st_size
-    if size == 0:
-        raise DomainError(f"「{name}」是空文件（0 字节），里面没有名册。")
-    if size > MAX_FILE_BYTES:
-        raise DomainError(f"「{name}」有 {describe_size(size)}，超过 {MAX_FILE_BYTES >> 20} MB 的上限。"
-                          "请拆分后分批导入。")
+    check_size(path)
     with path.open("rb") as f:
         head = f.read(8)
     if head.startswith(ZIP_MAGIC):
