@@ -358,9 +358,11 @@ def test_the_office_issues_the_bulletin_and_exports_the_issued_one_after(
     issued = tmp_path / "印发.pdf"
     monkeypatch.setattr(common, "ask_save_path", lambda *_a: issued)
     when_modal(IssueDialog, dated)
-    when_modal(QMessageBox, closes)
+    # Issuing builds and stores the PDF in a worker: on a loaded run (the PostgreSQL pass on two
+    # busy cores) the message can take well over the watcher's default 10 s.
+    when_modal(QMessageBox, closes, tries=3000)
     click(qtbot, tab.issue_button)
-    qtbot.waitUntil(lambda: bool(said) and QApplication.activeModalWidget() is None)
+    qtbot.waitUntil(lambda: bool(said) and QApplication.activeModalWidget() is None, timeout=60000)
     assert said[0].startswith("已印发：") and "〔2026〕1号" in said[0] and "2026-04-08" in said[0]
     text = subprocess.run(["pdftotext", str(issued), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -369,7 +371,8 @@ def test_the_office_issues_the_bulletin_and_exports_the_issued_one_after(
     # 导出 PDF afterwards: the issued document again, byte for byte
     again = tmp_path / "导出.pdf"
     monkeypatch.setattr(common, "ask_save_path", lambda *_a: again)
-    when_modal(QMessageBox, closes)
+    when_modal(QMessageBox, closes, tries=3000)
     click(qtbot, tab.pdf_button)
-    qtbot.waitUntil(lambda: len(said) == 2 and QApplication.activeModalWidget() is None)
+    qtbot.waitUntil(lambda: len(said) == 2 and QApplication.activeModalWidget() is None,
+                    timeout=60000)
     assert again.read_bytes() == issued.read_bytes()
