@@ -132,7 +132,7 @@ def main() -> None:
         results = []
 
         def full_import(path: Path, run: int) -> None:
-            fresh = folder / f"{path.stem}-{run}.db"  # a fresh database each run
+            fresh = folder / f"{path.name}-{run}.db"  # a fresh database each run
             with open_database(fresh).act_as(Actor.program()) as db:
                 results.append(apply_import(db, path))
 
