@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -120,6 +121,7 @@ def render(db_copy: Path, folder: Path) -> None:
     settle()
     _save(dialog, "import-preview.png")
     dialog.reject()
+    _mapping_step(folder, window, settle)
     window.close()
     tasks.wait_all()
     db.close()
@@ -286,6 +288,30 @@ def _household_form(db, window, settle) -> None:
     settle()
     _save(form, "household-form.png")
     form.reject()
+
+
+def _mapping_step(folder: Path, window: Any, settle: Any) -> None:
+    """A roster from another town: one column the program cannot place, one not wanted."""
+    from openpyxl import Workbook
+
+    from app.roster.mapping import scan_layout
+    from ui.roster.mapping_dialog import ColumnMappingDialog
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "人员"
+    for row in (["所在团队", "驻扎点", "担任角色", "姓  名", "手机号码（必填）", "办公室电话", "其他情况"],
+                ["石岗村驻点团队", "石岗村", "组长", "陈志强", "13800000011", "0750-6612000", ""],
+                ["石岗村驻点团队", "石岗村", "联络员", "黄丽", "13800000012", "", "新任"],
+                ["石岗村驻点团队", "石岗村", "辅助人员", "吴芳", "13800000014", "", ""]):
+        sheet.append(row)
+    path = folder / "别镇名册.xlsx"
+    book.save(path)
+    dialog = ColumnMappingDialog(scan_layout(path), {}, path.name, window)
+    dialog.show()
+    settle()
+    _save(dialog, "import-mapping.png")
+    dialog.reject()
 
 
 def main() -> int:
