@@ -25,9 +25,9 @@ from app.roster.xlsx_stream import XlsxStream
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-# xlrd keeps a whole .xls in memory as Python objects (~30 × the file); an .xls can hold at
-# most 65,536 rows a sheet, which a roster of this size never comes near.
-MAX_XLS_BYTES = 8 * 1024 * 1024
+# xlrd holds one whole sheet in memory at a time (each sheet is unloaded once read): a full
+# .xls sheet of 65,000 household rows is ~15 MB and its preview peaked at 195 MB.
+MAX_XLS_BYTES = 20 * 1024 * 1024
 MAX_CSV_BYTES = 30 * 1024 * 1024
 Row = list[object]
 
