@@ -458,3 +458,19 @@ def test_exports_survive_control_characters_stored_before_the_door(db: Database,
         assert any("云溪镇党委" in t for t in texts)
         assert not any("\x07" in t or "\x1b" in t for t in texts)
         export_ledger(s, LedgerKind.LOG, date(2026, 1, 1), tmp_path / "日志.xlsx")
+
+
+def test_a_roster_with_too_much_shared_text_is_refused_up_front(db: Database, tmp_path: Path) -> None:
+    """What once took 895 MB (140 MB of shared strings) is refused before any of it is read."""
+    import random
+
+    path = shared_book(tmp_path / "名册.xlsx")
+    rng = random.Random(14)
+    words = ["".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(12)) for _ in range(2000)]
+    body = "".join(f"<si><t>{rng.choice(words)}{i}</t></si>" for i in range(1_000_000))
+    rewrite_part(path, "xl/sharedStrings.xml",
+                 ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                  + body + "</sst>").encode("utf-8"))
+    assert zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml").file_size > 32 << 20
+    message = assert_chinese_refusal(db, path)
+    assert "文字部分解压后有" in message and "上限" in message
