@@ -148,7 +148,7 @@ def test_wrong_password_is_counted_and_recorded(db: Database) -> None:
     # An unknown name gets the same answer (names stay secret) and is recorded too, without
     # the name typed: it may be a password typed into the wrong field.
     unknown = sign_in(db, "Typed-Password-In-Name-1", "Not-the-password-9", now=T0)
-    assert unknown.actor is None and unknown.message == "用户名或密码不对。"
+    assert unknown.actor is None and unknown.message == "用户名或密码不对。还可再试 3 次，之后每次要等待。"
     assert [e.username for e in entries(db, "login_failed")] == ["zhangsan", "（未知用户名）"]
     assert all("typed-password" not in e.summary.lower() for e in entries(db, "login_failed"))
 
@@ -163,8 +163,8 @@ def test_after_five_failures_each_try_waits_and_the_wait_doubles(db: Database) -
     # Even the right password is refused while the wait lasts, and the refusal is recorded.
     early = sign_in(db, "zhangsan", PASSWORD, now=last_failure + timedelta(seconds=10))
     assert early.actor is None and "请 20 秒后再试" in early.message
-    assert "已连续输错 5 次" in early.message
-    assert entries(db, "login_failed")[-1].summary == "登录被推迟（连续输错）"
+    assert "这台电脑已连续输错 5 次密码" in early.message
+    assert entries(db, "login_failed")[-1].summary == "登录被推迟（这台电脑连续输错）"
     assert user(db, uid).failed_attempts == 5  # waiting tries are not counted as guesses
     # After the wait, a sixth wrong guess doubles it.
     later = last_failure + timedelta(seconds=31)
@@ -199,7 +199,7 @@ def test_disabled_account_is_refused(db: Database) -> None:
     assert right.actor is None and right.message == "这个账户已停用，请找管理员。"
     # Someone without the password learns nothing about the account.
     wrong = sign_in(db, "zhangsan", "Guessing-away-1", now=T0)
-    assert wrong.actor is None and wrong.message == "用户名或密码不对。"
+    assert wrong.actor is None and wrong.message == "用户名或密码不对。还可再试 4 次，之后每次要等待。"
     assert [e.summary for e in entries(db, "login_failed")] == [
         "登录失败：zhangsan（账户已停用）"] * 2
     assert entries(db, "login") == []

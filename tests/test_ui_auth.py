@@ -50,7 +50,7 @@ def test_wrong_password_is_told_in_the_dialog_and_recorded(qtbot, db: Database,
     assert dialog.message.text() == "用户名或密码不对。请 30 秒后再试。"
     type_text(qtbot, dialog.password, PASSWORD)  # even the right one has to wait now
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.message.text().startswith("已连续输错 5 次密码，请 ")
+    assert dialog.message.text().startswith("这台电脑已连续输错 5 次密码，请 ")
     assert dialog.message.text().endswith(" 秒后再试。")
     assert dialog.isVisible() and db.actor is None
 
@@ -58,7 +58,7 @@ def test_wrong_password_is_told_in_the_dialog_and_recorded(qtbot, db: Database,
     entries = audit(db_path)
     failed = [e for e in entries if e[0] == "login_failed"]
     assert len(failed) == 6 and all(e[1] == ADMIN for e in failed)
-    assert failed[0][2] == "密码错误（连续第 1 次）" and failed[-1][2] == "登录被推迟（连续输错）"
+    assert failed[0][2] == "密码错误（连续第 1 次）" and failed[-1][2] == "登录被推迟（这台电脑连续输错）"
     assert not any(e[0] == "login" for e in entries)
 
 

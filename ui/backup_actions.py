@@ -94,5 +94,58 @@ def restore_backup(parent: QWidget, ctx: AppContext, backup: Path,
 
 
 def _report(parent: QWidget, title: str, exc: BaseException) -> None:
-    text = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+    from app.db.errors import translate
+
+    known = exc if isinstance(exc, DomainError) else translate(exc)
+    text = known.message if known is not None else f"{type(exc).__name__}: {exc}"
     error(parent, title, text)
+
+
+# --- a failure that must stay on screen -------------------------------------------------------
+
+BANNER_NAME = "failureBanner"
+
+
+def failure_text(what: str, exc: BaseException) -> str:
+    """A Chinese sentence for a failed backup (or import), never a raw English exception."""
+    from app.db.errors import translate
+
+    known = exc if isinstance(exc, DomainError) else translate(exc)
+    if known is not None:
+        return f"{what}没有完成：{known.message}"
+    import logging
+
+    logging.getLogger(__name__).error("%s失败", what, exc_info=(type(exc), exc, exc.__traceback__))
+    return f"{what}没有完成（意外错误，详细信息已记入日志）。已保存的数据不受影响；请稍后在“设置”中再备份一次。"
+
+
+def show_banner(window: Any, text: str) -> Any:
+    """A warning across the top of the main window that stays until 知道了 is pressed (the
+    status bar's messages are overwritten by the next one)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QPushButton, QToolBar
+
+    old = window.findChild(QToolBar, BANNER_NAME)
+    if old is not None:
+        window.removeToolBar(old)
+        old.deleteLater()
+    bar = QToolBar("提示", window)
+    bar.setObjectName(BANNER_NAME)
+    bar.setMovable(False)
+    bar.setFloatable(False)
+    bar.setStyleSheet("QToolBar#failureBanner { background: #fff4ce; border-bottom: 1px solid #e0b000; }")
+    label = QLabel(text, bar)
+    label.setWordWrap(True)
+    label.setObjectName("failureBannerText")
+    bar.addWidget(label)
+    button = QPushButton("知道了", bar)
+
+    def dismiss() -> None:
+        window.removeToolBar(bar)
+        bar.deleteLater()
+
+    button.clicked.connect(dismiss)
+    bar.addWidget(button)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    bar.show()
+    return bar

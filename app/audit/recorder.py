@@ -23,14 +23,15 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from app.audit.chain import NewEntry, append
 from app.auth.guard import current_actor
-from app.models import AuditEntry, AuditHead, DataRevision
+from app.models import AuditEntry, AuditHead, DataRevision, SignInThrottle
 from app.normalize import mask_resident_id
 
 PENDING = "audit_pending"
 BULK = "audit_bulk"
 MARKS = "audit_savepoints"
 
-NOT_AUDITED = {AuditEntry.__tablename__, AuditHead.__tablename__, DataRevision.__tablename__}
+NOT_AUDITED = {AuditEntry.__tablename__, AuditHead.__tablename__, DataRevision.__tablename__,
+               SignInThrottle.__tablename__}  # counted by its own login_failed entries
 # Bookkeeping, not changes: sign-in counters have their own login / login_failed entries.
 QUIET_COLUMNS = {"created_at", "updated_at", "version", "failed_attempts", "last_failed_at",
                  "last_login_at"}

@@ -116,6 +116,16 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A full disk, a read-only USB stick or folder, a server that went away: the user
+        # can act on these, so they get a Chinese message, not a traceback.
+        from app.db.errors import translate
+
+        known = translate(exc)
+        if known is None:
+            raise
+        print(f"错误：{known}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

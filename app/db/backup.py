@@ -52,20 +52,49 @@ def take_backup(db_path: Path, reason: str, *, now: datetime | None = None,
     backup that the rotation might delete (restore); it calls ``rotate`` itself afterwards.
     """
     folder = backup_dir_for(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, db_path.stem, reason, now or datetime.now())
-    partial = target.with_suffix(".partial")
+    partial: Path | None = None
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder, db_path.stem, reason, now or datetime.now())
+        partial = target.with_suffix(".partial")
         _copy(db_path, partial, progress)
         problems = sqlite_files.check(partial, full=True)
         if problems:
             raise DatabaseError(f"备份校验未通过（{problems[0]}），已放弃这份备份。原数据库没有改动。")
         partial.replace(target)
+    except (OSError, sqlite3.Error) as exc:
+        told = failure_message(exc, folder)
+        if told is None:
+            raise
+        raise DatabaseError(told) from exc
     finally:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            remove_with_journals(partial)
     if keep_rotation:
         rotate(folder, now=now)
     return target
+
+
+def failure_message(exc: BaseException, folder: Path) -> str | None:
+    """A full or read-only backup folder, told in Chinese; None for any other failure."""
+    from app.db.errors import is_disk_full, is_read_only
+
+    if is_disk_full(exc):
+        return (f"磁盘空间不足，备份没有完成（未完成的备份文件已删除）。原数据库没有改动。"
+                f"请清理备份文件夹 {folder} 所在的磁盘后再试。")
+    if is_read_only(exc):
+        return (f"备份文件夹 {folder} 不能写入（只读的 U 盘，或没有写入权限），备份没有完成。"
+                "原数据库没有改动。请把数据库放在可以写入的本机文件夹中。")
+    return None
+
+
+def remove_with_journals(path: Path) -> None:
+    """A file SQLite wrote, with whatever journal a failed write left beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _copy(source: Path, target: Path, progress: Callable[[int, int], None] | None) -> None:

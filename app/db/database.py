@@ -157,6 +157,8 @@ def _open_file(path: Path, url: str, lock: WriterLock | None) -> Database:
     """Check, back up and upgrade as needed; the lock (if any) passes to the Database."""
     try:
         report = _prepare_file(path, url, lock)
+        if lock:
+            lock.cover_identity()  # the file may be new, or replaced by a restore
         return Database(url, make_engine(url, read_only=lock is None), lock, report)
     except BaseException:
         if lock:

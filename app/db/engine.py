@@ -19,6 +19,29 @@ from app.models import DataRevision
 
 BUSY_TIMEOUT_MS = 5000
 
+# PostgreSQL, several PCs on one server (docs/POSTGRESQL.md): a PC stuck inside a save (asleep,
+# network lost) must not freeze the others' saves for long, and they must hear why.
+PG_LOCK_TIMEOUT_MS = 10_000          # waiting for rows another PC holds: then "另一台电脑正在保存"
+PG_STATEMENT_TIMEOUT_MS = 120_000    # any one statement
+PG_IDLE_IN_TRANSACTION_MS = 60_000   # a transaction left open (a PC asleep mid-save) is ended
+PG_CONNECT_TIMEOUT_S = 10
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                 "keepalives_count": 3, "tcp_user_timeout": 60_000}
+
+
+def pg_connect_args(url: str) -> dict[str, Any]:
+    """Timeouts and TCP keepalives for every server connection; settings already written in
+    the URL's query (``?options=…``, ``?connect_timeout=…``) win."""
+    query = make_url(url).query
+    args: dict[str, Any] = {k: v for k, v in PG_KEEPALIVES.items() if k not in query}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    if "options" not in query:
+        args["options"] = (f"-c lock_timeout={PG_LOCK_TIMEOUT_MS} "
+                           f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
+                           f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}")
+    return args
+
 
 def sqlite_url(path: Path) -> str:
     return URL.create("sqlite", database=str(path)).render_as_string()
@@ -44,7 +67,11 @@ def make_engine(url: str, *, foreign_keys: bool = True, read_only: bool = False)
     BEGIN ourselves so every transaction, migrations included, is all-or-nothing.
     """
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        # pool_pre_ping: a connection the server dropped (restart, network) is replaced at the
+        # next use, so the program reconnects by itself once the server is back.
+        connect_args = pg_connect_args(url) if make_url(url).get_backend_name() == "postgresql" \
+            else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -87,7 +114,10 @@ def session_scope(factory: sessionmaker[Session], actor: Actor | None = None) ->
         yield session
         session.commit()
     except BaseException as exc:
-        session.rollback()
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the first error is the one to tell
+            pass
         known = translate(exc)
         if known is not None:
             raise known from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -45,6 +46,9 @@ else:
 
 # Byte 0 is the locked byte (Windows locks are mandatory per byte); the holder's note follows it.
 _NOTE_OFFSET = 1
+# The file's identity (device and inode) is locked too, so a hard link (another name for the
+# same file) cannot open it past the lock beside the first name.
+IDENTITY_DIR = Path(tempfile.gettempdir()) / "zhilian-locks"
 
 
 class WriterLock:
@@ -52,6 +56,7 @@ class WriterLock:
         self.db_path = db_path
         self.path = db_path.with_name(db_path.name + ".lock")
         self._handle: IO[str] | None = None
+        self._identity: tuple[str, IO[str]] | None = None
 
     @property
     def held(self) -> bool:
@@ -64,6 +69,12 @@ class WriterLock:
             note = self._read_note(handle)
             handle.close()
             raise DatabaseInUseError(self._in_use_message(note))
+        try:
+            self.cover_identity()
+        except BaseException:
+            _unlock(handle)
+            handle.close()
+            raise
         handle.seek(0)
         handle.truncate()
         handle.write(" " + json.dumps({
@@ -73,7 +84,48 @@ class WriterLock:
         handle.flush()
         self._handle = handle
 
+    def cover_identity(self) -> None:
+        """Lock the database file's identity as well (again after the file was replaced, as
+        a restore or a first start does); DatabaseInUseError when another name of the same
+        file is open for writing. Nothing to lock while the file does not exist."""
+        try:
+            st = self.db_path.stat()
+        except OSError:
+            return
+        key = f"{st.st_dev:x}-{st.st_ino:x}"
+        if self._identity is not None and self._identity[0] == key:
+            return
+        try:
+            IDENTITY_DIR.mkdir(parents=True, exist_ok=True)
+            handle = open(IDENTITY_DIR / f"{key}.lock", "a+", encoding="utf-8")
+        except OSError:
+            return  # no temporary folder to lock in: the lock beside the file still holds
+        if not _try_lock(handle):
+            note = self._read_note(handle)
+            handle.close()
+            raise DatabaseInUseError(self._in_use_message(note))
+        handle.seek(0)
+        handle.truncate()
+        handle.write(" " + json.dumps({
+            "host": socket.gethostname(), "pid": os.getpid(), "path": str(self.db_path),
+            "since": datetime.now().isoformat(timespec="seconds"),
+        }, ensure_ascii=False))
+        handle.flush()
+        self._drop_identity()
+        self._identity = (key, handle)
+
+    def _drop_identity(self) -> None:
+        if self._identity is None:
+            return
+        handle = self._identity[1]
+        self._identity = None
+        try:
+            _unlock(handle)
+        finally:
+            handle.close()
+
     def release(self) -> None:
+        self._drop_identity()
         if self._handle is None:
             return
         try:

@@ -34,15 +34,36 @@ def has_journal(path: Path) -> bool:
 
 def check(path: Path, *, full: bool = False, immutable: bool = False) -> list[str]:
     """SQLite's quick_check (or integrity_check): an empty list when the file is sound."""
-    pragma = "integrity_check" if full else "quick_check"
     try:
-        with closing(open_readonly(path, immutable=immutable)) as conn:
-            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
-            if full:
-                rows += [f"外键错误：{r[0]} 第 {r[1]} 行" for r in conn.execute("PRAGMA foreign_key_check")]
+        rows = _check_rows(path, full, immutable)
+    except sqlite3.OperationalError as exc:
+        # A sound WAL file in a folder we may not write to (a read-only USB stick, a locked
+        # profile) cannot be opened even read-only: SQLite wants to create its -shm. Nobody
+        # can write it there either, so reading it as immutable is safe, unless a journal
+        # beside it holds pages the file lacks.
+        if immutable or has_journal(path) or not _cannot_open_here(exc):
+            return [str(exc)]
+        try:
+            rows = _check_rows(path, full, True)
+        except sqlite3.DatabaseError as again:
+            return [str(again)]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else [r for r in rows if r != "ok"]
+
+
+def _check_rows(path: Path, full: bool, immutable: bool) -> list[str]:
+    pragma = "integrity_check" if full else "quick_check"
+    with closing(open_readonly(path, immutable=immutable)) as conn:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+        if full:
+            rows += [f"外键错误：{r[0]} 第 {r[1]} 行" for r in conn.execute("PRAGMA foreign_key_check")]
+    return rows
+
+
+def _cannot_open_here(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "unable to open" in text or "readonly" in text or "read-only" in text
 
 
 def schema_revision(path: Path, *, immutable: bool = False) -> str | None:

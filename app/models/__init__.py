@@ -26,14 +26,14 @@ from app.models.submissions import (NoticePhoto, StoredFile, Submission, Submiss
                                     WrittenReport)
 from app.models.team import Membership, Team, TeamCommunity
 from app.models.town import TownSettings
-from app.models.user import User, UserRole, UserTeam
+from app.models.user import SignInThrottle, User, UserRole, UserTeam
 from app.models.visits import Visit, visit_problem, visit_visitor
 
 __all__ = [
     "AuditEntry", "AuditHead", "Base", "BUILTIN_KEY_GROUPS", "CardDelivery", "CardDesign",
     "CardPrint", "Community", "CommunityKind",
     "DataRevision", "Gender", "Grid", "Household", "HouseholdKind", "HouseholdTag", "KeyGroup", "MemberRole", "Membership", "Person",
-    "PersonCategory", "Role", "Team", "TeamCommunity", "TownSettings", "User", "UserRole",
+    "PersonCategory", "Role", "Team", "TeamCommunity", "SignInThrottle", "TownSettings", "User", "UserRole",
     "UserTeam",
     "FeedbackMethod", "HandlingLevel", "Problem", "ProblemSource", "ProblemStatus", "ProblemStep",
     "ProblemCategory", "Reception", "Satisfaction", "SessionKind", "StationSession",

@@ -71,3 +71,17 @@ class UserTeam(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
 
     team: Mapped["Team"] = relationship()
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per computer (any user name, known or not), for the per-computer wait.
+
+    Updated by single SQL statements only (never a versioned row): two PCs signing in at once
+    never conflict, and every failure is counted.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    host: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -7,14 +7,15 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.audit.chain import HOST
 from app.auth import Actor, Permission, actor_of, require
 from app.auth.passwords import check_new_password, hash_password, needs_rehash, verify_password
 from app.errors import DomainError, PermissionDenied, SignInError, ValidationError
-from app.models import Person, Role, Team, User, UserRole, UserTeam
+from app.models import Person, Role, SignInThrottle, Team, User, UserRole, UserTeam
 from app.normalize import clean_name
 from app.services.common import check_version, get_or_fail
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 FREE_FAILURES = 5            # failed sign-ins before each further try has to wait
 FIRST_WAIT_SECONDS = 30      # doubled for every further failure ...
 LONGEST_WAIT_SECONDS = 900   # ... up to a quarter of an hour
+HOST_MEMORY = timedelta(days=1)  # a computer's failures older than this are forgotten
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -79,45 +81,95 @@ def create_first_admin(session: Session, username: str, display_name: str, passw
 
 # --- signing in --------------------------------------------------------------------------
 
-def sign_in(session: Session, username: str, password: str, now: datetime | None = None
-            ) -> SignIn:
-    """Check a password. Never raises for a wrong password: the failure must be committed."""
+def sign_in(session: Session, username: str, password: str, now: datetime | None = None,
+            host: str | None = None) -> SignIn:
+    """Check a password. Never raises for a wrong password: the failure must be committed.
+
+    Throttled per account and per computer (``host``, this one by default). Counters change
+    by single SQL statements, never through the versioned user row, so the same account
+    signing in on two PCs at once never conflicts and every failure is counted and recorded.
+    An account that must wait answers exactly as an unknown name does: user names stay secret.
+    """
     now = now or datetime.now()
+    host = (host or HOST)[:80]
     name = username.strip().lower()
     user = session.scalar(select(User).where(User.username == name))
+    who = user.username if user else "（未知用户名）"
+    uid = user.id if user else None
+    host_failures, host_wait = _host_state(session, host, now)
+    if host_wait:
+        audit.record(session, "login_failed", "app_user", uid, "登录被推迟（这台电脑连续输错）",
+                     user_id=uid, username=who)
+        return SignIn(None, f"这台电脑已连续输错 {host_failures} 次密码，请 {host_wait} 秒后再试。")
+    # Always a real check, with the same cost: whether the name exists takes no longer.
+    right = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not user.active:
-        # Same time as a real check, and a disabled account is named only to someone who
-        # knows its password: user names stay secret.
-        right = verify_password(user.password_hash if user else _dummy_hash(), password)
         # A name that is no account is not written down: it may be a password typed into the
         # wrong field, and passwords are never stored in clear.
-        who = user.username if user else "（未知用户名）"
-        audit.record(session, "login_failed", "app_user", user.id if user else None,
+        audit.record(session, "login_failed", "app_user", uid,
                      f"登录失败：{who}" + ("（账户已停用）" if user else ""),
-                     user_id=user.id if user else None, username=who)
-        return SignIn(None, "这个账户已停用，请找管理员。" if user is not None and right
-                      else "用户名或密码不对。")
-    wait = seconds_to_wait(user, now)
-    if wait:
+                     user_id=uid, username=who)
+        if user is not None and right:  # named only to someone who knows its password
+            return SignIn(None, "这个账户已停用，请找管理员。")
+        return SignIn(None, _wrong(session, host, now))
+    if seconds_to_wait(user, now):
         audit.record(session, "login_failed", "app_user", user.id, "登录被推迟（连续输错）",
                      user_id=user.id, username=user.username)
-        return SignIn(None, f"已连续输错 {user.failed_attempts} 次密码，请 {wait} 秒后再试。")
-    if not verify_password(user.password_hash, password):
-        user.failed_attempts += 1
-        user.last_failed_at = now
+        return SignIn(None, _wrong(session, host, now))
+    if not right:
+        failures = session.execute(
+            update(User).where(User.id == user.id)
+            .values(failed_attempts=User.failed_attempts + 1, last_failed_at=now)
+            .returning(User.failed_attempts),
+            execution_options={"synchronize_session": False}).scalar_one()
+        session.expire(user, ["failed_attempts", "last_failed_at"])
         audit.record(session, "login_failed", "app_user", user.id,
-                     f"密码错误（连续第 {user.failed_attempts} 次）", user_id=user.id,
-                     username=user.username)
-        left = FREE_FAILURES - user.failed_attempts
-        hint = f"还可再试 {left} 次，之后每次要等待。" if left > 0 else \
-            f"请 {seconds_to_wait(user, now)} 秒后再试。"
-        return SignIn(None, f"用户名或密码不对。{hint}")
+                     f"密码错误（连续第 {failures} 次）", user_id=user.id, username=user.username)
+        return SignIn(None, _wrong(session, host, now))
+    values: dict = dict(failed_attempts=0, last_failed_at=None, last_login_at=now)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_attempts, user.last_failed_at, user.last_login_at = 0, None, now
+        values["password_hash"] = hash_password(password)
+    session.execute(update(User).where(User.id == user.id).values(**values),
+                    execution_options={"synchronize_session": False})
+    session.expire(user, list(values))
+    session.execute(update(SignInThrottle).where(SignInThrottle.host == host)
+                    .values(failed_attempts=0, last_failed_at=None),
+                    execution_options={"synchronize_session": False})
     audit.record(session, "login", "app_user", user.id, f"登录：{user.display_name}",
                  user_id=user.id, username=user.username)
     return SignIn(actor_for(user), must_change_password=user.must_change_password)
+
+
+def _wrong(session: Session, host: str, now: datetime) -> str:
+    """Count a failure against this computer; the answer depends on nothing else."""
+    failures = _count_host_failure(session, host, now)
+    left = FREE_FAILURES - failures
+    if left > 0:
+        return f"用户名或密码不对。还可再试 {left} 次，之后每次要等待。"
+    return f"用户名或密码不对。请 {_wait(failures, now, now)} 秒后再试。"
+
+
+def _host_state(session: Session, host: str, now: datetime) -> tuple[int, int]:
+    row = session.execute(select(SignInThrottle.failed_attempts, SignInThrottle.last_failed_at)
+                          .where(SignInThrottle.host == host)).one_or_none()
+    if row is None or row.last_failed_at is None or now - row.last_failed_at > HOST_MEMORY:
+        return 0, 0
+    return row.failed_attempts, _wait(row.failed_attempts, row.last_failed_at, now)
+
+
+def _count_host_failure(session: Session, host: str, now: datetime) -> int:
+    """One more failure from ``host``, in one statement (an upsert); the new count."""
+    table = SignInThrottle.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(host=host, failed_attempts=1, last_failed_at=now)
+    stale = (table.c.last_failed_at.is_(None)) | (table.c.last_failed_at < now - HOST_MEMORY)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.host], set_={
+        "failed_attempts": case((stale, 1), else_=table.c.failed_attempts + 1),
+        "last_failed_at": now}).returning(table.c.failed_attempts)
+    return int(session.execute(stmt).scalar_one())
 
 
 def actor_again(session: Session, actor: Actor | None) -> Actor | None:
@@ -132,11 +184,14 @@ def actor_again(session: Session, actor: Actor | None) -> Actor | None:
 
 
 def seconds_to_wait(user: User, now: datetime) -> int:
-    if user.failed_attempts < FREE_FAILURES or user.last_failed_at is None:
+    return _wait(user.failed_attempts, user.last_failed_at, now)
+
+
+def _wait(failures: int, last_failed_at: datetime | None, now: datetime) -> int:
+    if failures < FREE_FAILURES or last_failed_at is None:
         return 0
-    delay = min(FIRST_WAIT_SECONDS * 2 ** (user.failed_attempts - FREE_FAILURES),
-                LONGEST_WAIT_SECONDS)
-    left = user.last_failed_at + timedelta(seconds=delay) - now
+    delay = min(FIRST_WAIT_SECONDS * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT_SECONDS)
+    left = last_failed_at + timedelta(seconds=delay) - now
     return max(0, int(left.total_seconds() + 0.999))
 
 
