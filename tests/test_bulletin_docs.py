@@ -48,7 +48,7 @@ def build_bulletin_month(db: Database) -> Town:
             for n, level in enumerate((HandlingLevel.ON_SITE, HandlingLevel.COMMUNITY,
                                        HandlingLevel.COMMUNITY), start=1)]
         problems.advance(s, raised[1], ProblemStatus.IN_PROGRESS, date(2026, 3, 6))
-        problems.advance(s, raised[1], ProblemStatus.DONE, date(2026, 3, 12))
+        problems.advance(s, raised[1], ProblemStatus.DONE, date(2026, 3, 12), result="已处理完毕")
         homes = [households.create_household(s, households.HouseholdInput(
             town.shigang, f"石岗村{n}号", f"户主{n}")).id for n in range(1, 5)]
         for home in homes[:3]:

@@ -234,6 +234,10 @@ def test_finalised_meetings_have_every_expected_attendee_signed_in(demo: Databas
                 assert bool(a.leave_reason) == (a.status == Attendance.LEAVE)
                 if a.status in (Attendance.LEAVE, Attendance.ABSENT):
                     assert a.signature_png is None
+            if meetings.unsigned_names(meeting) and not meeting.amendments:
+                # 定稿 with people present who did not sign: the reason is on the record
+                assert meeting.unsigned_reason.startswith("、".join(
+                    meetings.unsigned_names(meeting)) + "未签名："), meeting.title
             figures = meetings.figures(meeting.attendees)
             assert figures.not_signed == 0 and figures.expected == sum(
                 1 for a in meeting.attendees if a.expected)

@@ -84,9 +84,9 @@ def build_ledger(db: Database) -> Ledger:
         early_id, late_id = early.id, late.id
     with db.session() as s:
         problems.advance(s, early_id, S.IN_PROGRESS, date(2026, 1, 8))
-        problems.advance(s, early_id, S.DONE, date(2026, 1, 20))
+        problems.advance(s, early_id, S.DONE, date(2026, 1, 20), result="已处理完毕")
         problems.advance(s, late_id, S.IN_PROGRESS, date(2026, 2, 3))
-        problems.advance(s, late_id, S.DONE, date(2026, 3, 5))
+        problems.advance(s, late_id, S.DONE, date(2026, 3, 5), result="已处理完毕")
         problems.advance(s, late_id, S.FED_BACK, date(2026, 3, 8), feedback=Feedback(
             FeedbackMethod.PHONE, date(2026, 3, 8), Satisfaction.SATISFIED))
     return Ledger(town, n)
@@ -194,7 +194,7 @@ def test_problem_ledger_of_the_month(db: Database, tmp_path: Path) -> None:
     assert rows[n["anonymous"]][3] == "匿名"
     assert rows[n["from_reception"]][3] == "李大姐"
     assert rows[n["done_in_march"]][3] == "王阿姨"          # the reporter household's head
-    assert rows[n["done_in_march"]][10:] == ["已反馈", None, None, "电话", "2026-03-08", "满意"]
+    assert rows[n["done_in_march"]][10:] == ["已反馈", None, "已处理完毕", "电话", "2026-03-08", "满意"]
     old = rows[n["old_open"]]
     assert old[1:3] == ["2026-01-06", "其他"]
     assert old[9] == "2026-02-05" and old[10] == "登记" and old[11] == "超期"

@@ -77,7 +77,7 @@ def make_meeting(db: Database, ids: dict[str, int], *, signed: bool = True, held
                                            owner_id=ids["wong"]))
     if final:
         with db.session() as s:
-            M.finalise(s, mid)
+            M.finalise(s, mid, unsigned_reason="签字板故障，会后补签")
     if final and amend:
         with db.session() as s:
             m = M.get_meeting(s, mid)
@@ -311,3 +311,13 @@ def test_the_signature_lines_stay_with_the_end_of_the_record(town, tmp_path: Pat
             minutes_pdf(s, mid, loose)
         alone += last not in signature_page(loose)
     assert alone >= 1          # the lengths tried include the case keep-with-next is for
+
+
+def test_the_reason_for_missing_signatures_is_printed(town, tmp_path: Path) -> None:
+    db, ids = town
+    mid = make_meeting(db, ids, signed=False, scan=False, amend=False, held_on=date(2026, 11, 2))
+    with db.session() as s:
+        assert "李建国" in M.get_meeting(s, mid).unsigned_reason
+        minutes_pdf(s, mid, tmp_path / "m.pdf")
+    whole = flat("".join(texts(tmp_path / "m.pdf")))
+    assert "未签名说明" in whole and "签字板故障，会后补签" in whole

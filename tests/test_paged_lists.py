@@ -247,7 +247,7 @@ def test_another_year_starts_the_month_filter_again(
             ids["shigang"], date(TODAY.year - 1, 3, 1), "其他", "去年的问题",
             reporter_name="村民", team_id=ids["team"])).id
         problems.advance(s, last_year, ProblemStatus.IN_PROGRESS, date(TODAY.year - 1, 3, 2))
-        problems.advance(s, last_year, ProblemStatus.DONE, date(TODAY.year - 1, 3, 3))
+        problems.advance(s, last_year, ProblemStatus.DONE, date(TODAY.year - 1, 3, 3), result="已处理完毕")
     page = open_page(qtbot, db)
     tab = page.problems
     assert [tab.model.row_at(i).id for i in range(tab.model.rowCount())] == [this_month]

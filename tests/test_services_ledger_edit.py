@@ -219,7 +219,7 @@ def test_a_handled_problem_is_not_rewritten(db: Database, db_path) -> None:
         # still being handled: it may be corrected
         problems.update_problem(s, pid, replace(pin, description="村口两盏路灯不亮"))
     with db.session() as s:
-        problems.advance(s, pid, S.DONE, date(2026, 3, 10))
+        problems.advance(s, pid, S.DONE, date(2026, 3, 10), result="已处理完毕")
     with db.session() as s, pytest.raises(DomainError, match="已是“已办结”，不能再修改；如需更正，请先“重新办理”"):
         problems.update_problem(s, pid, replace(pin, description="改写"))
     with db.session() as s:

@@ -178,7 +178,7 @@ def test_action_items_land_in_the_problem_ledger(db: Database) -> None:
         assert old.deadline == date(2026, 12, 5) and old.status == ProblemStatus.REGISTERED
         assert "协调城建办疏通排水渠" in old.steps[-1].note and "周会" in old.steps[-1].note
         problems.advance(s, existing, ProblemStatus.IN_PROGRESS, date(2026, 11, 20))
-        problems.advance(s, existing, ProblemStatus.DONE, date(2026, 11, 21))
+        problems.advance(s, existing, ProblemStatus.DONE, date(2026, 11, 21), result="已处理完毕")
         with pytest.raises(DomainError, match="重新办理"):
             meetings.add_action(s, meeting_id, ActionInput(
                 "再催办", date(2026, 12, 9), problem_id=existing))
@@ -197,8 +197,20 @@ def test_finalising_locks_the_record_and_corrections_are_amendments(db: Database
     with db.session() as s, pytest.raises(DomainError, match="没有登记签到"):
         meetings.finalise(s, meeting_id)
     sign_everyone(db, meeting_id)
+    with db.session() as s:   # 陈小红 came late and did not sign: named, a reason is required
+        assert meetings.finalise_check(s, meeting_id) == ["陈小红"]
+        for reason in ("", "  "):
+            with pytest.raises(ValidationError, match="1 位出席（迟到）的人没有签名：陈小红") as err:
+                meetings.finalise(s, meeting_id, unsigned_reason=reason)
+            assert err.value.field == "unsigned_reason"
+        assert not meetings.get_meeting(s, meeting_id).final
     with db.session() as s:
-        meetings.finalise(s, meeting_id)
+        meetings.finalise(s, meeting_id, unsigned_reason="签字板故障，会后补签纸质表")
+    with db.session() as s:
+        assert meetings.get_meeting(s, meeting_id).unsigned_reason == \
+            "陈小红未签名：签字板故障，会后补签纸质表"
+        with pytest.raises(DomainError, match="重复定稿"):
+            meetings.finalise_check(s, meeting_id)
     with db.session() as s:
         item_id = meetings.get_meeting(s, meeting_id).agenda[0].id
         with pytest.raises(DomainError, match="定稿，不能再修改会议记录"):
@@ -328,3 +340,20 @@ def test_a_draft_can_drop_people_not_signed_in_but_not_signed_ones(db: Database)
         assert "误加的人" not in by_name(meetings.get_meeting(s, meeting_id))
         count = s.execute(text("select count(*) from meeting_attendee")).scalar()
     assert count == 3
+
+
+def test_everyone_present_then_the_exceptions(db: Database) -> None:
+    town = seed_town(db)
+    meeting_id = new_meeting(db, town)
+    with db.session() as s:
+        people_ = by_name(meetings.get_meeting(s, meeting_id))
+        meetings.sign_in(s, people_["黄志强"].id, SignIn(Attendance.LEAVE, leave_reason="下村"))
+        assert sorted(meetings.mark_all_present(s, meeting_id)) == sorted(["李建国", "陈小红"])
+        meetings.sign_in(s, people_["陈小红"].id, SignIn(Attendance.LATE, arrived_at=time(14, 12)))
+    with db.session() as s:
+        rows = by_name(meetings.get_meeting(s, meeting_id))
+        assert [rows[n].status for n in ("李建国", "陈小红", "黄志强")] == [
+            Attendance.PRESENT, Attendance.LATE, Attendance.LEAVE]
+        assert rows["黄志强"].leave_reason == "下村"
+        with pytest.raises(DomainError, match="都已登记"):
+            meetings.mark_all_present(s, meeting_id)

@@ -70,13 +70,16 @@ def test_deadline_follows_the_towns_days_after_they_change(db: Database, db_path
 
     with open_test_database(db_path) as again:
         assert raise_(again, shigang, "环境卫生").deadline == DAY + timedelta(days=20)
-        # An explicit deadline wins; on site is the same day; a name typed by hand gets 15.
+        # An explicit deadline wins; on site is the same day; a name not on the list is
+        # refused for a problem, and its default deadline would be 15.
         assert raise_(again, shigang, "环境卫生", deadline=DAY + timedelta(days=3)
                       ).deadline == DAY + timedelta(days=3)
         assert raise_(again, shigang, "环境卫生", level=HandlingLevel.ON_SITE).deadline == DAY
-        assert raise_(again, shigang, "临时类别").deadline == DAY + timedelta(
-            days=pc.FALLBACK_DEADLINE_DAYS)
+        with pytest.raises(ValidationError, match="不在本镇的类别清单中"):
+            raise_(again, shigang, "临时类别")
         with again.session() as s:
+            assert problems.default_deadline(s, "临时类别", DAY) == DAY + timedelta(
+                days=pc.FALLBACK_DEADLINE_DAYS)
             assert problems.default_deadline(s, " 环境卫生 ", DAY) == DAY + timedelta(days=20)
             entry = s.scalars(select(AuditEntry).where(AuditEntry.entity == "problem_category")
                               ).all()

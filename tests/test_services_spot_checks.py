@@ -129,7 +129,7 @@ def test_evidence_is_filled_in_from_the_teams_ledgers(db: Database) -> None:
             description="垃圾", reporter_name="李婶", team_id=team_id,
             level=HandlingLevel.ON_SITE))
         problems.advance(s, handled.id, problems.ProblemStatus.IN_PROGRESS, date(2026, 2, 6))
-        problems.advance(s, handled.id, problems.ProblemStatus.DONE, date(2026, 2, 6))
+        problems.advance(s, handled.id, problems.ProblemStatus.DONE, date(2026, 2, 6), result="已处理完毕")
         # A January check makes the period start on February 1st.
         spot_checks.draw_check(s, 2026, 1, date(2026, 1, 31), seed="x")
         check = spot_checks.draw_check(s, 2026, 3, date(2026, 3, 2), seed="y").checks[0]

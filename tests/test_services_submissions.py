@@ -221,7 +221,7 @@ def make_month(db: Database) -> dict[str, int]:
         raise_("D", deadline=date(2026, 4, 30))
         for pid, on in ((a, date(2026, 3, 3)), (b, date(2026, 3, 20))):
             problems.advance(s, pid, ProblemStatus.IN_PROGRESS, on)
-            problems.advance(s, pid, ProblemStatus.DONE, on)
+            problems.advance(s, pid, ProblemStatus.DONE, on, result="已处理完毕")
         for day in (2, 16):
             meetings.create_meeting(s, meetings.MeetingInput(
                 MeetingKind.WEEKLY, date(2026, 3, day), time(14), time(15), [town["team"]],

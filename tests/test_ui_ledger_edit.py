@@ -183,7 +183,7 @@ def test_edit_a_problem_refuses_stale_forms_and_handled_problems(qtbot, db, db_p
             ids["shigang"], TODAY - timedelta(days=5), "基础设施", "桥面栏杆松动",
             anonymous=True, team_id=ids["team"])).id
         problems.advance(s, done_id, S.IN_PROGRESS, TODAY - timedelta(days=4))
-        problems.advance(s, done_id, S.DONE, TODAY - timedelta(days=3))
+        problems.advance(s, done_id, S.DONE, TODAY - timedelta(days=3), result="已处理完毕")
     page = open_page(qtbot, db)
     tab = page.problems
     assert tab.select_problem(done_id)

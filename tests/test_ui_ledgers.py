@@ -41,7 +41,7 @@ def seed_ledger(db: Database) -> dict[str, int]:
     day = TODAY - timedelta(days=39)
     for to in (S.IN_PROGRESS, S.DONE):
         with db.session() as s:
-            problems.advance(s, closed, to, day)
+            problems.advance(s, closed, to, day, result="已处理完毕")
     with db.session() as s:
         problems.advance(s, closed, S.FED_BACK, day, feedback=Feedback(
             FeedbackMethod.PHONE, day, Satisfaction.SATISFIED))
@@ -134,6 +134,7 @@ def test_raise_then_take_to_closed_through_the_actions(qtbot, db, db_path, finis
         assert dialog.field_errors["description"].isVisible()
         type_text(qtbot, dialog.description, "桥面栏杆松动")
         type_text(qtbot, dialog.reporter, "王五")
+        assert not dialog.category.isEditable()   # the town's list only: no typo categories
         dialog.category.setCurrentIndex(dialog.category.findData("基础设施"))
         dialog.save_button.click()
     when_modal(RaiseProblemDialog, fill_raise)
@@ -143,9 +144,20 @@ def test_raise_then_take_to_closed_through_the_actions(qtbot, db, db_path, finis
     assert new.description == "桥面栏杆松动" and new.status == S.REGISTERED.value
     assert tab.steps.count() == 1
 
+    def finish(dialog: StepDialog) -> None:
+        if dialog.to_status != S.DONE:
+            assert dialog.result is None
+            dialog.save_button.click()
+            return
+        dialog.save_button.click()          # 办结 needs the result, shown beside the field
+        assert dialog.isVisible()
+        assert "办理结果" in dialog.field_errors["result"].text()
+        type_text(qtbot, dialog.result, "已加固栏杆")
+        dialog.save_button.click()
+
     for expected_label in ("开始办理", "办结"):
         assert tab.next_button.text() == expected_label
-        when_modal(StepDialog, lambda d: d.save_button.click())
+        when_modal(StepDialog, finish)
         tab.next_button.click()
         qtbot.waitUntil(lambda: tab.selected() is not None
                         and tab.selected().version > new.version)
@@ -182,7 +194,7 @@ def test_raise_then_take_to_closed_through_the_actions(qtbot, db, db_path, finis
         assert p.status == S.CLOSED and p.reporter_name == "王五" and p.team_id == ids["team"]
         assert [st.to_status for st in p.steps] == [S.REGISTERED, S.IN_PROGRESS, S.DONE,
                                                    S.FED_BACK, S.CLOSED]
-        assert p.satisfaction == Satisfaction.FAIRLY
+        assert p.satisfaction == Satisfaction.FAIRLY and p.result == "已加固栏杆"
 
 
 def test_reopen_asks_for_a_reason(qtbot, db, finish_tasks) -> None:
@@ -242,6 +254,8 @@ def test_record_a_session_through_the_form(qtbot, db, db_path, finish_tasks) -> 
     row = tab.model.row_at(0)
     assert (row.held_on, row.members, row.problems, row.hours) == (
         held_on, "李建国、陈小红", 1, "15:00—18:30")
+    notice = tab.created_notice          # the numbers it registered, beside the list
+    assert notice.isVisible() and f"-{held_on.year}-001" in notice.text(), notice.text()
     page.tabs.setCurrentWidget(page.problems)   # the inline problem is in the ledger
     qtbot.waitUntil(lambda: page.problems.model.total == 1)
     page.close()
@@ -328,7 +342,7 @@ def test_the_ledger_opens_on_this_year_with_earlier_problems_still_open(qtbot, d
         raise_(date_(this_year - 1, 4, 1), "去年未办结")
         raise_(date_(this_year, 1, 5), "今年登记")
         problem_service.advance(s, done, ProblemStatus.IN_PROGRESS, date_(this_year - 1, 3, 2))
-        problem_service.advance(s, done, ProblemStatus.DONE, date_(this_year - 1, 3, 3))
+        problem_service.advance(s, done, ProblemStatus.DONE, date_(this_year - 1, 3, 3), result="已处理完毕")
     page = open_page(qtbot, db)
     tab = page.problems
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import select
 
 from app.auth import Actor
@@ -25,7 +25,7 @@ from tests.ui_support import seed_town, type_text, when_modal
 from ui import tasks
 from ui.context import AppContext
 from ui.ledgers import data as ledger_data
-from ui.meetings.editor import AmendDialog, MeetingEditor
+from ui.meetings.editor import AmendDialog, FinaliseDialog, MeetingEditor
 from ui.meetings.page import MISSED, MeetingsPage
 from ui.widgets.signature_pad import SignatureDialog
 
@@ -148,12 +148,20 @@ def test_finalise_makes_it_read_only_and_a_correction_is_kept(qtbot, db: Databas
     type_text(qtbot, box.discussion, "联络员通报走访情况")
     assert minutes.dirty
 
-    def press_finalise(box: QMessageBox) -> None:
-        next(b for b in box.buttons() if b.text() == "定稿").click()
+    def give_reason(dialog: FinaliseDialog) -> None:
+        # everyone is 出席 without a signature: named, asked before any "确定…吗？"
+        text = dialog.findChild(QLabel, "finaliseUnsigned").text()
+        assert "3 位出席（迟到）的人没有签名" in text and "李建国" in text
+        dialog.save_button.click()
+        assert dialog.isVisible() and "原因" in dialog.field_errors["unsigned_reason"].text()
+        type_text(qtbot, dialog.reason, "签字板故障，已口头确认到会")
+        dialog.save_button.click()
 
-    when_modal(QMessageBox, press_finalise)
+    when_modal(FinaliseDialog, give_reason)
     editor.finalise_button.click()
     assert editor.detail.final
+    with db.session() as s:
+        assert s.get(Meeting, meeting_id).unsigned_reason.endswith("签字板故障，已口头确认到会")
     # Read-only everywhere; the typed discussion was saved before finalising.
     box = minutes.boxes[-1]
     assert box.discussion.toPlainText() == "联络员通报走访情况"
@@ -289,3 +297,54 @@ def test_the_area_opens_from_the_window(qtbot, window, db: Database) -> None:
     assert page.meetings.model.row_at(0).state == "草稿"
     assert "应到 3，实到 3" in page.meetings.model.row_at(0).figures_text
     assert page.meetings.new_button.isVisible()
+
+
+def test_finalise_checks_before_asking(qtbot, db: Database, finish_tasks) -> None:
+    ids = seed_town(db)
+    with db.session() as s:
+        meeting_id = M.create_meeting(s, M.MeetingInput(
+            MeetingKind.WEEKLY, HELD_ON, time(14), time(15), [ids["team"]],
+            agenda=["研究本周走访安排"])).id
+    editor = MeetingEditor(AppContext(db), ledger_data.team_choices(db), meeting_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    seen: list[str] = []
+
+    def read(box: QMessageBox) -> None:
+        seen.append(box.text())
+        box.buttons()[0].click()
+    when_modal(QMessageBox, read)
+    editor.finalise_button.click()
+    # the refusal comes first, not "确定定稿吗？"
+    assert len(seen) == 1 and "没有登记签到" in seen[0] and "确定定稿吗" not in seen[0]
+    assert not editor.detail.final
+
+
+def test_all_present_then_the_exceptions_and_leave_kept_without_enter(
+        qtbot, db: Database, finish_tasks) -> None:
+    ids = seed_town(db)
+    editor = new_meeting_through_editor(qtbot, db, ids)
+    tab = editor.sign_in
+    names = [line.name for line in tab.lines]
+    late, leave = names.index("陈小红"), names.index("黄志强")
+    # 请假 chosen and its reason typed, then the focus goes elsewhere (no Enter)
+    choose(tab, leave, Attendance.LEAVE)
+    type_text(qtbot, tab._reason_edit(leave), "下村处理纠纷")
+    # another row's save reloads the list: the unsaved 请假 and its reason stay on screen
+    choose(tab, late, Attendance.ABSENT)
+    assert tab.lines[late].status == Attendance.ABSENT
+    assert status_shown(tab, leave) == Attendance.LEAVE
+    assert tab._reason_edit(leave).text() == "下村处理纠纷"
+    # 全部出席 saves the typed 请假 first, then marks the rest present
+    assert tab.all_present_button.isVisible() and tab.all_present_button.isEnabled()
+    tab.all_present_button.click()
+    statuses = {line.name: (line.status, line.leave_reason) for line in tab.lines}
+    assert statuses == {"李建国": (Attendance.PRESENT, ""), "陈小红": (Attendance.ABSENT, ""),
+                        "黄志强": (Attendance.LEAVE, "下村处理纠纷")}
+    assert not tab.all_present_button.isEnabled()
+    editor.close()
+
+
+def status_shown(tab, row: int):  # type: ignore[no-untyped-def]
+    combo = tab._status_combo(row)
+    return combo.itemData(combo.currentIndex())

@@ -818,6 +818,12 @@ class Builder:
         if steps:
             s.execute(insert(ProblemStep).execution_options(render_nulls=True), steps)
         self.plans.sort(key=lambda p: (p.row["held_on"], p.row["start_time"]))
+        for plan in self.plans:   # 定稿 with people present who did not sign needs the reason
+            unsigned = [a["name"] for a in plan.attendees if not a["signature_png"]
+                        and a["status"] in (Attendance.PRESENT, Attendance.LATE)]
+            plan.row["unsigned_reason"] = (
+                f"{'、'.join(unsigned)}未签名：{UNSIGNED_REASONS[len(unsigned) % 3]}"
+                if plan.final and unsigned else "")
         meeting_ids = _insert_returning_ids(
             s, Meeting, [{k: v for k, v in p.row.items() if not k.startswith("_")}
                          for p in self.plans])
@@ -843,6 +849,10 @@ class Builder:
                       for mid, plan in zip(meeting_ids, self.plans) for a in plan.amendments]
         if amendments:
             s.execute(insert(MeetingAmendment), amendments)
+
+
+UNSIGNED_REASONS = ("签字板临时故障，已口头确认到会", "会前未及时签名，会后补签于纸质记录",
+                    "平板电量不足，未能逐一签名")
 
 
 def _insert_returning_ids(s: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:

@@ -320,6 +320,8 @@ def _minutes_story(m: Meeting, town: str, boxes: dict) -> list[Flowable]:
     if m.scans:
         tail += [Spacer(1, 1.5 * mm),
                  para(f"纸质签到表扫描件 {len(m.scans)} 张，附后。", st["small"])]
+    if m.unsigned_reason:   # 定稿 with people present who did not sign: why, as recorded
+        tail += [Spacer(1, 1.5 * mm), para(f"未签名说明：{m.unsigned_reason}", st["small"])]
     closing = [[para("主持人（签字）：", st["body"]), "",
                 para("记录人（签字）：", st["body"]), ""]]
     tail += [

@@ -63,6 +63,8 @@ class Meeting(Base, Timestamped, Versioned):
     finalised_by: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
     finalised_by_name: Mapped[str] = mapped_column(String(60), default="")
+    # 定稿 with attendees marked 出席/迟到 who did not sign: why (kept, shown in the PDF).
+    unsigned_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     recorded_by: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True)
 

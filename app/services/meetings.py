@@ -392,6 +392,24 @@ def sign_in(session: Session, attendee_id: int, data: SignIn, reason: str = "",
     return attendee
 
 
+def mark_all_present(session: Session, meeting_id: int, skip: Sequence[int] = ()
+                     ) -> list[str]:
+    """全部出席: everyone on the expected list with no sign-in status yet becomes 出席 (the
+    exceptions — 迟到, 请假, 缺席 — are then changed one by one). Only on a draft; those
+    already registered, and ``skip`` (rows being changed on screen), are left as they are.
+    Returns the names marked."""
+    meeting = _meeting_for_keeping(session, meeting_id)
+    _draft(meeting, "批量登记签到")
+    marked = []
+    for attendee in meeting.attendees:
+        if attendee.expected and attendee.status is None and attendee.id not in skip:
+            sign_in(session, attendee.id, SignIn(Attendance.PRESENT))
+            marked.append(attendee.name)
+    if not marked:
+        raise DomainError("应到人员都已登记签到情况，没有需要标为出席的人。")
+    return marked
+
+
 def attach_scan(session: Session, meeting_id: int, data: bytes, file_name: str,
                 reason: str = "") -> SignInScan:
     """The signed paper sheet, scanned or photographed (JPEG or PNG, checked, re-encoded)."""
@@ -569,10 +587,24 @@ def _update_from_meeting(session: Session, meeting: Meeting, data: ActionInput,
 
 # --- 定稿 and amendments -------------------------------------------------------------------
 
-def finalise(session: Session, meeting_id: int, expected_version: int | None = None) -> Meeting:
-    """Lock the record. Everyone expected must have a sign-in status first."""
+def unsigned_names(meeting: Meeting) -> list[str]:
+    """Who is marked 出席 or 迟到 but has no signature on screen. With a scanned paper sign-in
+    sheet (纸质签到表) the signatures are on paper: nobody is missing then."""
+    if meeting.scans:
+        return []
+    return [a.name for a in meeting.attendees
+            if a.status in (Attendance.PRESENT, Attendance.LATE) and not a.signature_png]
+
+
+def finalise_check(session: Session, meeting_id: int) -> list[str]:
+    """What 定稿 would refuse (raised, as ``finalise`` does) and otherwise the names of those
+    present without a signature, so the window can ask for the reason before "确定定稿吗？"."""
     meeting = _meeting_for_keeping(session, meeting_id)
-    check_version(meeting, expected_version, "会议记录")
+    _check_finalisable(meeting)
+    return unsigned_names(meeting)
+
+
+def _check_finalisable(meeting: Meeting) -> None:
     _draft(meeting, "重复定稿")
     missing = [a.name for a in meeting.attendees if a.expected and a.status is None]
     if missing:
@@ -583,12 +615,36 @@ def finalise(session: Session, meeting_id: int, expected_version: int | None = N
         raise DomainError("会议记录还没有议题，不能定稿。")
     if meeting.held_on > date.today():
         raise DomainError(f"会议日期 {meeting.held_on:%Y-%m-%d} 还没到，不能定稿。")
+
+
+def unsigned_message(names: Sequence[str]) -> str:
+    shown = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
+    return (f"{len(names)} 位出席（迟到）的人没有签名：{shown}。"
+            "请写明未签名的原因再定稿（原因留在会议记录中，打印时一并显示）。")
+
+
+def finalise(session: Session, meeting_id: int, expected_version: int | None = None,
+             unsigned_reason: str = "") -> Meeting:
+    """Lock the record. Everyone expected must have a sign-in status first; if some marked
+    出席/迟到 have not signed (and no paper sheet was scanned), a reason is required — kept on
+    the record and printed in the PDF."""
+    meeting = _meeting_for_keeping(session, meeting_id)
+    check_version(meeting, expected_version, "会议记录")
+    _check_finalisable(meeting)
+    unsigned = unsigned_names(meeting)
+    reason = clean_text(unsigned_reason)
+    if unsigned and not reason:
+        raise ValidationError(unsigned_message(unsigned), "unsigned_reason")
+    if len(reason) > 500:
+        raise ValidationError(f"未签名原因最多 500 字（现在 {len(reason)} 字）", "unsigned_reason")
     actor = actor_of(session)
+    meeting.unsigned_reason = (f"{'、'.join(unsigned)}未签名：{reason}" if unsigned else "")
     meeting.finalised_at = datetime.now().replace(microsecond=0)
     meeting.finalised_by = actor.user_id
     meeting.finalised_by_name = actor.display_name[:60]
     session.flush()
-    audit.record(session, "finalise", "meeting", meeting.id, f"会议记录定稿：{meeting.title}")
+    audit.record(session, "finalise", "meeting", meeting.id, f"会议记录定稿：{meeting.title}",
+                 {"未签名原因": meeting.unsigned_reason} if unsigned else None)
     return meeting
 
 

@@ -85,6 +85,28 @@ def active_names(session: Session) -> list[str]:
     return [c.name for c in list_categories(session)]
 
 
+def check_category(session: Session, name: str, keep: str = "") -> str:
+    """The category a problem is registered under, as the town's list spells it.
+
+    It must be one of the active categories (matched ignoring case and width, so "ｑ" and "Q"
+    are one), or ``keep`` (the category a problem already has, perhaps retired since): a typo
+    ("基础施") is refused rather than becoming a category of its own. With no categories at
+    all (a database set up by hand) any name is taken.
+    """
+    name = clean_text(name)
+    if keep and _key(name) == _key(clean_text(keep)):
+        return clean_text(keep)
+    names = active_names(session)
+    if not names:
+        return name
+    for known in names:
+        if _key(known) == _key(name):
+            return known
+    raise ValidationError(f"问题类别“{name}”不在本镇的类别清单中。请从清单中选择（"
+                          + "、".join(names) + "）；要新增类别，请到“设置”页添加。",
+                          "category")
+
+
 def category_rows(session: Session) -> list[CategoryRow]:
     """All categories (active first) with how many problems use each name; the counts (of the
     whole town's problems) only for those who may change the categories, else 0."""

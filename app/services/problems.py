@@ -43,7 +43,7 @@ from app.models import (Community, FeedbackMethod, HandlingLevel, Household, Per
                         ProblemSource, ProblemStatus, ProblemStep, Satisfaction, TeamCommunity)
 from app.normalize import clean_text
 from app.services.common import check_version, get_or_fail, optional, required
-from app.services.problem_categories import deadline_days_for
+from app.services.problem_categories import check_category, deadline_days_for
 
 S = ProblemStatus
 FLOW: tuple[ProblemStatus, ...] = (S.REGISTERED, S.IN_PROGRESS, S.DONE, S.FED_BACK, S.CLOSED)
@@ -152,8 +152,9 @@ def _apply(session: Session, problem: Problem, data: ProblemInput) -> None:
             problems[name] = err.message
             return None
 
-    category = attempt("category", lambda: required(clean_text(data.category), "category",
-                                                    "问题类别", 40))
+    category = attempt("category", lambda: check_category(
+        session, required(clean_text(data.category), "category", "问题类别", 40),
+        problem.category if problem.id is not None else ""))
     description = attempt("description", lambda: required(clean_text(data.description),
                                                           "description", "问题描述", 2000))
     reporter_name = attempt("reporter_name", lambda: optional(
@@ -237,8 +238,11 @@ def _money(value: Decimal | str | None, field_: str, label: str) -> Decimal | No
 
 def advance(session: Session, problem_id: int, to_status: ProblemStatus, on: date,
             note: str = "", expected_version: int | None = None,
-            feedback: Feedback | None = None) -> Problem:
-    """Move a problem one step along the flow; 已反馈 takes (or needs) the feedback."""
+            feedback: Feedback | None = None, result: str | None = None) -> Problem:
+    """Move a problem one step along the flow; 已反馈 takes (or needs) the feedback.
+
+    办结 needs the 办理结果: given here (``result``) or already on the problem. A problem
+    that somehow has none cannot go on to 已反馈 or 销案 either until it is written."""
     problem = problem_for(session, problem_id, Permission.KEEP_RECORDS)
     check_version(problem, expected_version, "问题")
     current = problem.status
@@ -250,6 +254,11 @@ def advance(session: Session, problem_id: int, to_status: ProblemStatus, on: dat
         raise DomainError(f"问题 {problem.number} 现在是“{current.label}”，下一步只能是"
                           f"“{expected.label}”，不能直接改为“{to_status.label}”。")
     _check_step_date(problem, on)
+    if result is not None and clean_text(result):
+        problem.result = clean_text(result)[:2000]
+    if to_status.finished and not clean_text(problem.result or ""):
+        raise ValidationError(f"问题 {problem.number} 要“{to_status.label}”，请先填写办理结果"
+                              "（怎么解决的、结果如何）", "result")
     if to_status == S.FED_BACK:
         if feedback is not None:
             if feedback.on < problem.reported_on:

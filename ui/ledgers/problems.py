@@ -342,7 +342,8 @@ class RaiseProblemDialog(FormDialog):
             [(s.label, s) for s in ProblemSource], ProblemSource.STATION_LOG, "problemSource"))
         self.category = self.add_field("category", "问题类别", choice_combo(
             [(c, c) for c in data.category_choices(ctx.db)], name="problemCategory"))
-        self.category.setEditable(True)
+        # chosen from the town's list (设置 adds categories): a typo must not become a category
+        self.category.setToolTip("从本镇的问题类别中选择；要新增类别，请到“设置”页添加")
         self.description = self.add_field("description", "问题描述", text_box("problemDescription"))
         reporter_row = QWidget()
         reporter_layout = QHBoxLayout(reporter_row)
@@ -468,9 +469,19 @@ class StepDialog(FormDialog):
             self.satisfaction = self.add_field("satisfaction", "群众满意度", choice_combo(
                 [("（请选择）", None)] + [(m.label, m) for m in Satisfaction],
                 name="feedbackSatisfaction"))
+        # 办结 writes the 办理结果; a later step asks for it only if an old record has none
+        self.result = None
+        if self.to_status == S.DONE or (self.to_status.finished
+                                        and not data.problem_detail(ctx.db, row.id).result):
+            self.result = self.add_field("result", "办理结果", text_box(
+                "stepResult", 70, "怎么解决的、结果如何，如：已更换路灯 3 盏，恢复照明"))
         self.note = self.add_field("note", "说明", text_box("stepNote", 60))
 
     def save(self) -> int:
+        if self.result is not None and not self.result.toPlainText().strip():
+            from app.errors import ValidationError
+
+            raise ValidationError("请填写办理结果（怎么解决的、结果如何）", "result")
         feedback = None
         if self.feedback_fields:
             method, satisfaction = self.method.currentData(), self.satisfaction.currentData()
@@ -488,7 +499,8 @@ class StepDialog(FormDialog):
             feedback = service.Feedback(method, date_of(self.feedback_on), satisfaction)
         with self.ctx.db.session() as s:
             service.advance(s, self.row.id, self.to_status, date_of(self.on),
-                            self.note.toPlainText(), self.row.version, feedback)
+                            self.note.toPlainText(), self.row.version, feedback,
+                            self.result.toPlainText() if self.result is not None else None)
         return self.row.id
 
 

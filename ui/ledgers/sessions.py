@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel,
                                QListWidget, QSplitter, QVBoxLayout, QWidget)
 
@@ -65,6 +65,12 @@ class SessionsTab(EditableLedgerTab):
         layout = QVBoxLayout(self)
         layout.addLayout(self.top)
         layout.addLayout(self.filters)
+        self.created_notice = QLabel()
+        self.created_notice.setObjectName("sessionCreatedProblems")
+        self.created_notice.setWordWrap(True)
+        self.created_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.created_notice.hide()
+        layout.addWidget(self.created_notice)
         layout.addWidget(split, 1)
 
     @staticmethod
@@ -117,12 +123,24 @@ class SessionsTab(EditableLedgerTab):
             self.load_gaps()
 
     def record(self) -> None:
-        if SessionDialog(self.ctx, self.teams, self).exec():
+        dialog = SessionDialog(self.ctx, self.teams, self)
+        if dialog.exec():
+            self._show_created(dialog.created_numbers)
             self.after_record()
 
     def edit(self, row: SessionRow) -> int | None:
         dialog = SessionDialog(self.ctx, self.teams, self, data.session_form(self.ctx.db, row.id))
-        return dialog.result_value if dialog.exec() else None
+        if not dialog.exec():
+            return None
+        self._show_created(dialog.created_numbers)
+        return dialog.result_value
+
+    def _show_created(self, numbers: Sequence[str]) -> None:
+        """After a save: the numbers of the problems it registered, so they can be found."""
+        self.created_notice.setText(
+            f"刚才登记了 {len(numbers)} 个问题，已记入问题台账：" + "、".join(numbers)
+            if numbers else "")
+        self.created_notice.setVisible(bool(numbers))
 
 
 class SessionDialog(FormDialog):
@@ -137,6 +155,7 @@ class SessionDialog(FormDialog):
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.edit = form
+        self.created_numbers: list[str] = []   # after a save: the problems it registered
         self.teams = {t.id: t for t in teams}
         team_items = ([(t.name, t.id) for t in teams] if form is None
                       else [(form.team_name, form.data.team_id)])
@@ -273,9 +292,15 @@ class SessionDialog(FormDialog):
         with self.ctx.db.session() as s:
             try:
                 if self.edit is None:
-                    return station_logs.create_session(s, entry).id
-                return station_logs.update_session(s, self.edit.session_id, entry,
-                                                   self.edit.version).id
+                    row = station_logs.create_session(s, entry)
+                else:
+                    row = station_logs.update_session(s, self.edit.session_id, entry,
+                                                      self.edit.version)
+                # the problems this save registered (the newest of the session's), to list them
+                made = sorted(row.problems, key=lambda p: p.id)[-len(entry.problems):] \
+                    if entry.problems else []
+                self.created_numbers = [p.number for p in made]
+                return row.id
             except ValidationError as exc:
                 # A problem line the ledger refuses: say it belongs to 反映的问题.
                 if set(exc.problems) & {"category", "description"}:

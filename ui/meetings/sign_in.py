@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTime, Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget,
@@ -83,6 +83,10 @@ class SignInTab(QWidget):
                               (C_ACTION, 70)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(C_REASON, QHeaderView.ResizeMode.Stretch)
+        self.all_present_button = QPushButton("全部出席")
+        self.all_present_button.setObjectName("signInAllPresent")
+        self.all_present_button.setToolTip("把应到名单上还未登记的人都标为出席，再逐个改迟到、请假、缺席")
+        self.all_present_button.clicked.connect(self.mark_all_present)
         self.walk_in_button = QPushButton("添加列席人员…")
         self.walk_in_button.setObjectName("addWalkIn")
         self.walk_in_button.setToolTip("不在应到名单上的参会人员：群众、部门负责人、代表等")
@@ -99,6 +103,7 @@ class SignInTab(QWidget):
         self.scans.setObjectName("signInScans")
         self.scans.setMaximumHeight(64)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.all_present_button)
         buttons.addWidget(self.walk_in_button)
         buttons.addWidget(self.scan_button)
         buttons.addWidget(self.correct_button)
@@ -113,10 +118,16 @@ class SignInTab(QWidget):
 
     # -- showing --------------------------------------------------------------------------
     def set_detail(self, detail: Detail, may_keep: bool) -> None:
+        # A row changed on screen but not saved yet (请假 waiting for its reason, 迟到 for its
+        # time) keeps what was chosen and typed when another row's save reloads the list.
+        kept = self._unsaved() if self.detail is not None and self.detail.id == detail.id else {}
         self.detail = detail
         self.may_keep = may_keep
         self.lines = list(detail.attendees)
         editable = may_keep and not detail.final
+        self.all_present_button.setVisible(editable)
+        self.all_present_button.setEnabled(any(
+            line.expected and line.status is None for line in self.lines))
         self.walk_in_button.setVisible(may_keep)
         self.scan_button.setVisible(may_keep)
         self.correct_button.setVisible(may_keep and detail.final)
@@ -124,6 +135,8 @@ class SignInTab(QWidget):
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             self._fill_row(row, line, editable)
+            if editable and line.id in kept and line.status is None:
+                self._restore(row, *kept[line.id])
         self.scans.clear()
         for scan in detail.scans:
             self.scans.addItem(f"{scan.file_name}　{scan.width}×{scan.height} 像素　"
@@ -184,6 +197,39 @@ class SignInTab(QWidget):
         sign.clicked.connect(lambda _c=False, r=row: self.sign(r))
         box.addWidget(sign)
         return cell
+
+    def _unsaved(self) -> dict[int, tuple[Attendance, time, str]]:
+        out = {}
+        for row, line in enumerate(self.lines):
+            combo = self._status_combo(row)
+            if combo is None:
+                continue
+            status = status_of(combo)
+            if status is not None and status != line.status:
+                out[line.id] = (status, time_of(self._time_edit(row)),
+                                self._reason_edit(row).text())
+        return out
+
+    def _restore(self, row: int, status: Attendance, arrived: time, reason: str) -> None:
+        combo = self._status_combo(row)
+        combo.setCurrentIndex(combo.findData(status))
+        self._time_edit(row).setTime(QTime(arrived.hour, arrived.minute))
+        self._time_edit(row).setEnabled(status == Attendance.LATE)
+        self._reason_edit(row).setText(reason)
+        self._reason_edit(row).setEnabled(status == Attendance.LEAVE)
+        self._mark_pending(row, True)
+
+    def mark_all_present(self) -> None:
+        """全部出席 for those expected and not yet registered; rows being changed on screen are
+        saved first, so a 请假 typed a moment ago is not overwritten."""
+        if self.detail is None:
+            return
+        for attendee_id, (status, _arrived, reason) in self._unsaved().items():
+            row = next(r for r, line in enumerate(self.lines) if line.id == attendee_id)
+            if status != Attendance.LEAVE or reason.strip():
+                self.commit(row)     # reloads the list; the other unsaved rows are kept
+        meeting_id, waiting = self.detail.id, list(self._unsaved())
+        self._save(lambda s: service.mark_all_present(s, meeting_id, skip=waiting))
 
     def _mark_pending(self, row: int, pending: bool) -> None:
         for column in (C_NAME, C_UNIT, C_POST, C_KIND):
