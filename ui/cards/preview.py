@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage, QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from ui import tasks
+from ui import tasks, window_state
 from ui.cards.pdf_pages import POINTS_PER_INCH, PdfPages
 
 FIT_WIDTH, ACTUAL = "fit", "100"
@@ -30,9 +30,10 @@ class PreviewDialog(QDialog):
                  on_save: Callable[[], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        window_state.remember(self)  # fits the screen; its size kept per user
         self.setObjectName("cardPreview")
         self.setWindowTitle(f"预览 — {title}")
-        self.resize(920, 860)
+        window_state.fit_to_screen(self, 920, 860)
         self.pages = PdfPages(pdf)
         self.current = 0
         self.zoom = FIT_WIDTH

@@ -32,6 +32,7 @@ from ui.ledgers.model import Col
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.widgets.messages import confirm, error, inform
+from ui.window_state import fit_to_screen
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 LOCKED_STYLE = ("color: #5d4037; background: #fff8e1; border: 1px solid #ffe082;"
@@ -343,7 +344,7 @@ class CheckDialog(RecordMessages, QDialog):
         self.detail: CheckDetail = data.check_detail(ctx.db, check_id)
         self.setWindowTitle(f"台账资料抽查：{self.detail.team}（{self.detail.year} 年 "
                             f"{self.detail.month} 月）")
-        self.resize(1100, 820)
+        fit_to_screen(self, 1100, 820)  # its buttons stay on a 1366×768 screen
         self.header = headline("", "checkHeader")
         self.make_messages("check")
         self.locked = headline("", "checkLocked")

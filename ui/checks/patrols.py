@@ -29,6 +29,7 @@ from ui.ledgers.model import Col
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.widgets.messages import confirm, error
+from ui.window_state import fit_to_screen
 
 MARKS = (("（未登记）", None),) + tuple((w.label, w) for w in Whereabouts)
 
@@ -142,7 +143,7 @@ class PatrolDialog(RecordMessages, QDialog):
         self.changed = False
         self.detail: PatrolDetail = data.patrol_detail(ctx.db, patrol_id)
         self.setWindowTitle(f"下乡巡查：{self.detail.patrol_on:%Y-%m-%d}")
-        self.resize(1000, 700)
+        fit_to_screen(self, 1000, 700)
         self.header = headline("", "patrolHeader")
         self.locked = headline("", "patrolLocked")
         self.locked.setStyleSheet(LOCKED_STYLE)

@@ -21,7 +21,9 @@ from ui.checks.data import FindingLine, MeetingChoice, SupervisionDetail, Superv
 from ui.checks.ledger import LOCKED_STYLE
 from ui.context import AppContext
 from ui.ledgers.model import Col
+from ui.widgets.form import FittingScroll
 from ui.widgets.inputs import date_edit, date_of, line_edit
+from ui.window_state import fit_to_screen
 from ui.widgets.messages import confirm, error
 
 RECENT_DAYS = 180
@@ -92,7 +94,7 @@ class SupervisionDialog(RecordMessages, QDialog):
         self.meetings: list[MeetingChoice] = []
         self._facts_generation = 0
         self.setWindowTitle("会议情况督查")
-        self.resize(900, 720)
+        fit_to_screen(self, 900, 720)
         self.locked = headline("", "supervisionLocked")
         self.locked.setStyleSheet(LOCKED_STYLE)
         self.make_messages("supervision")
@@ -132,8 +134,12 @@ class SupervisionDialog(RecordMessages, QDialog):
         for widget in (self.locked, self.top_error, self.notice):
             layout.addWidget(widget)
             widget.hide()
-        layout.addWidget(form_box)
-        layout.addWidget(self.findings, 1)
+        body = QWidget()   # scrolls where the screen is small (1366×768 at 125–150 %)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(form_box)
+        column.addWidget(self.findings, 1)
+        layout.addWidget(FittingScroll(body), 1)
         layout.addLayout(bottom)
         if supervision_id is None:
             self.meeting_label.hide()

@@ -19,11 +19,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui import tasks
+from ui import tasks, window_state
 from ui.context import AppContext
 from ui.first_paint import after_next_paint
 from ui.widgets.table import Column, RowTableModel, make_table_view
 
+COLLAPSED = "dashboard/collapsed"   # remembered per user (ui.window_state)
 BODY_HEIGHT = 270   # the strip above the team list: deadlines and two charts
 BANNER_DUE = ("color: #7d6608; background: #fcf3cf; border: 1px solid #f7dc6f;"
               " border-radius: 4px; padding: 8px 10px;")
@@ -131,6 +132,8 @@ class DashboardPage(QWidget):
         layout.addWidget(self.body)
         ctx.data_changed.connect(self.mark_stale)
         ctx.database_replaced.connect(self.mark_stale)
+        if window_state.read_bool(COLLAPSED, user=self._user()):   # as this user left it
+            self._show_body(False)
 
     # -- loading: after the first paint ------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -228,6 +231,14 @@ class DashboardPage(QWidget):
         self.team_chart.setToolTip(f"依据 {b.year} 年 {b.month} 月通报（统计到 {b.as_of:%Y-%m-%d}）")
 
     def toggle_body(self) -> None:
-        shown = not self.body.isVisible()
+        shown = self.body.isHidden()
+        self._show_body(shown)
+        window_state.write(COLLAPSED, not shown, user=self._user())
+
+    def _show_body(self, shown: bool) -> None:
         self.body.setVisible(shown)
         self.toggle.setText("收起概览" if shown else "展开概览")
+
+    def _user(self) -> str | None:
+        actor = self.ctx.db.actor
+        return actor.username if actor is not None else None

@@ -25,12 +25,13 @@ from app.auth import Permission
 from app.errors import DomainError, ValidationError
 from app.models import MeetingKind
 from app.services import meetings as service
+from ui import window_state
 from ui.context import AppContext
 from ui.ledgers.data import TeamChoice
 from ui.meetings import data
 from ui.meetings.data import Detail, PersonChoice, ProblemChoice, state_text
 from ui.meetings.sign_in import SignInTab
-from ui.widgets.form import FormBody, FormDialog
+from ui.widgets.form import FittingScroll, FormBody, FormDialog
 from ui.widgets.inputs import (choice_combo, combo_value, date_edit, date_of, line_edit,
                                time_edit, time_of)
 from ui.widgets.messages import confirm, error
@@ -542,8 +543,12 @@ class ActionDialog(FormDialog):
         self.problems: list[ProblemChoice] = data.open_problems(ctx.db, detail.team_ids)
         self.problem = self.add_field("problem_id", "已有问题", choice_combo(
             [(p.label, p.id) for p in self.problems], name="actionProblem", searchable=True))
-        self.category = self.add_field("category", "问题类别", line_edit(
-            "其他", name="actionCategory"))
+        from ui.ledgers.data import category_choices
+
+        categories = category_choices(ctx.db)   # the town's list (设置), never typed by hand
+        self.category = self.add_field("category", "问题类别", choice_combo(
+            [(c, c) for c in categories], "其他" if "其他" in categories else None,
+            "actionCategory"))
         self.reason = self.add_field("reason", "更正原因", line_edit(name="actionReason"))
         self.form.setRowVisible(self.reason.parentWidget(), detail.final)
         self.as_existing.setEnabled(bool(self.problems))
@@ -565,7 +570,7 @@ class ActionDialog(FormDialog):
         entry = service.ActionInput(
             text=self.text.toPlainText(), deadline=date_of(self.deadline),
             owner_id=combo_value(self.owner), agenda_item_id=self.agenda.currentData(),
-            problem_id=problem_id, category=self.category.text().strip() or "其他")
+            problem_id=problem_id, category=self.category.currentData() or "其他")
         with self.ctx.db.session() as s:
             return service.add_action(s, self.detail.id, entry, self.reason.text()).id
 
@@ -618,6 +623,7 @@ class MeetingEditor(QDialog):
     def __init__(self, ctx: AppContext, teams: Sequence[TeamChoice], meeting_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        window_state.remember(self)  # fits the screen; its size kept per user
         self.setObjectName("meetingEditor")
         self.ctx = ctx
         self.changed = False     # something was saved: the list reloads
@@ -628,7 +634,7 @@ class MeetingEditor(QDialog):
         except DomainError:
             people = []
         self.setWindowTitle("新建会议" if first is None else first.title)
-        self.resize(1060, 760)
+        window_state.fit_to_screen(self, 1060, 760)
         self.header = QLabel()
         self.header.setObjectName("meetingHeader")
         self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -663,7 +669,7 @@ class MeetingEditor(QDialog):
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(FittingScroll(self.tabs), 1)  # scrolls on a small screen (issue 15)
         layout.addLayout(bottom)
         if first is None:
             self.info.new()
@@ -750,16 +756,32 @@ class MeetingEditor(QDialog):
             self.tabs.setCurrentWidget(self.sign_in)
 
     def finalise(self) -> None:
+        """Check first (sign-in, agenda, date; who is present without a signature), then ask:
+        a plain "确定定稿吗？", or with unsigned attendees a dialog naming them that needs the
+        reason (kept on the record, printed)."""
         assert self.detail is not None
-        if not confirm(self, "定稿", "定稿后会议记录（基本信息、签到、议题、决定和交办事项）将被锁定，"
-                       "之后的任何修改都要以“更正”方式写明原因并留痕。\n\n确定定稿吗？", "定稿"):
+        try:
+            with self.ctx.db.session() as s:
+                unsigned = service.finalise_check(s, self.detail.id)
+        except DomainError as exc:
+            error(self, "定稿", exc.message)
+            self.reload()
             return
+        if unsigned:
+            dialog = FinaliseDialog(self, unsigned)
+            if not dialog.exec():
+                return
+            reason = dialog.result_value
+        else:
+            if not confirm(self, "定稿", FINALISE_TEXT + "\n\n确定定稿吗？", "定稿"):
+                return
+            reason = ""
         try:
             if self.minutes.dirty:
                 self.minutes.save()
                 self.detail = data.detail(self.ctx.db, self.detail.id)
             with self.ctx.db.session() as s:
-                service.finalise(s, self.detail.id, self.detail.version)
+                service.finalise(s, self.detail.id, self.detail.version, reason)
         except DomainError as exc:
             error(self, "定稿", exc.message)
             self.reload()
@@ -783,4 +805,30 @@ class MeetingEditor(QDialog):
         self.done(QDialog.DialogCode.Accepted if self.changed else QDialog.DialogCode.Rejected)
 
 
-__all__ = ["ActionDialog", "AmendDialog", "MeetingEditor", "kinds_for", "may_keep"]
+FINALISE_TEXT = ("定稿后会议记录（基本信息、签到、议题、决定和交办事项）将被锁定，"
+                 "之后的任何修改都要以“更正”方式写明原因并留痕。")
+
+
+class FinaliseDialog(FormDialog):
+    """定稿 with attendees marked 出席/迟到 who have not signed: named, and a reason required."""
+
+    def __init__(self, parent: QWidget | None, unsigned: Sequence[str]) -> None:
+        super().__init__("定稿：有人未签名", parent)
+        self.unsigned = list(unsigned)
+        warning = QLabel(service.unsigned_message(self.unsigned) + "\n\n" + FINALISE_TEXT)
+        warning.setObjectName("finaliseUnsigned")
+        warning.setWordWrap(True)
+        self.add_field("info", "", warning)
+        self.reason = self.add_field("unsigned_reason", "未签名原因", line_edit(
+            placeholder="如：签字板故障，已口头确认到会", name="finaliseReason"))
+        self.save_button.setText("仍然定稿")
+
+    def save(self) -> str:
+        reason = self.reason.text().strip()
+        if not reason:
+            raise ValidationError("请写明未签名的原因", "unsigned_reason")
+        return reason
+
+
+__all__ = ["ActionDialog", "AmendDialog", "FinaliseDialog", "MeetingEditor", "kinds_for",
+           "may_keep"]

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from app.roster.headers import IGNORE
 from app.roster.mapping import SheetLayout, kind_titles
+from ui import window_state
 
 HEADERS = ("工作表", "列", "表头", "前几行内容", "导入为")
+
 UNPLACED_BRUSH = QBrush(QColor("#fde2e1"))
 
 
@@ -25,6 +27,7 @@ class ColumnMappingDialog(QDialog):
     def __init__(self, layouts: Sequence[SheetLayout], chosen: Mapping[str, str] | None = None,
                  file_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        window_state.remember(self)  # fits the screen; its size kept per user
         self.setWindowTitle(f"列对应 — {file_name}" if file_name else "列对应")
         self.resize(900, 520)
         self.layouts = list(layouts)

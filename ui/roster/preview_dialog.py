@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
                                QLabel, QMessageBox, QVBoxLayout, QWidget)
 
 from app.errors import DomainError
-from ui import tasks
+from ui import tasks, window_state
 from ui.widgets.messages import error
 from ui.widgets.table import Column, RowTableModel, make_table_view
 
@@ -33,6 +33,7 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, preview: Any, file_name: str, parent: QWidget | None = None,
                  source: Path | None = None) -> None:
         super().__init__(parent)
+        window_state.remember(self)  # fits the screen; its size kept per user
         self.setWindowTitle(f"导入花名册 — {file_name}")
         self.resize(860, 560)
         self.preview = preview

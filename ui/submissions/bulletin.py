@@ -20,7 +20,7 @@ from app.auth import Permission
 from app.errors import DomainError
 from app.services import bulletin as bulletin_service
 from app.services.bulletin import Bulletin, RecordLine, TeamFigures
-from ui import tasks
+from ui import tasks, window_state
 from ui.context import AppContext
 from ui.submissions import common
 from ui.submissions.common import MonthPicker, button, previous_month
@@ -28,7 +28,8 @@ from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of
 from ui.widgets.messages import error, inform
 from ui.widgets.stale import ReloadsWhenShown
-from ui.widgets.table import Column, RowTableModel, make_table_view
+from ui.widgets.table import Column, RowTableModel, make_table_view, wrap_rows
+from ui.window_state import fit_to_screen
 
 Index = QModelIndex | QPersistentModelIndex
 TRACEABLE = QColor("#1a5276")
@@ -162,9 +163,10 @@ class BulletinTab(ReloadsWhenShown, QWidget):
         self.table.setObjectName("bulletinTable")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
+        # Every column as wide as its content, the team's name too (it was the one stretched
+        # column, squeezed to "古…" or nothing by the 14 others): the table scrolls sideways.
         for i in range(len(COLUMNS)):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if i == 1
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self.show_records)
         self.state = QLabel("尚未加载")
         self.state.setObjectName("bulletinState")
@@ -334,11 +336,13 @@ class RecordsDialog(QDialog):
     def __init__(self, title: str, value: str, lines: list[RecordLine],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        window_state.remember(self)  # fits the screen; its size kept per user
         self.setWindowTitle(title)
-        self.resize(720, 420)
+        fit_to_screen(self, 900, 560)
         self.model: RowTableModel[RecordLine] = RowTableModel(RECORD_COLUMNS, self)
         self.model.set_rows(lines)
         self.table = make_table_view(self.model)
+        wrap_rows(self.table)   # 办理经过 in full, not cut off at the column's edge
         self.table.setObjectName("recordsTable")
         head = QLabel(f"{title}：{value}，依据以下 {len(lines)} 条记录" if lines
                       else f"{title}：{value}，没有对应的记录")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from app.errors import DomainError, ValidationError
+from ui import window_state
 
 ERROR_STYLE = "color: #c0392b;"
+
 TOP_ERROR_STYLE = ("color: #922b21; background: #fdecea; border: 1px solid #f5b7b1;"
                    " border-radius: 4px; padding: 6px 8px;")
 
@@ -79,9 +81,47 @@ class FormBody(QWidget):
         return True
 
 
+class FittingScroll(QScrollArea):
+    """A frameless scroll area around a form: it asks for the form's full size (so the dialog
+    opens showing every field where the screen has room), but can shrink to a few rows, so a
+    tall form still fits a 1366×768 screen at 150 % scaling: it scrolls instead."""
+
+    MIN_HEIGHT = 160
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formScroll")
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+
+    def _inner(self) -> QWidget | None:
+        """The form, its layout brought up to date: before the dialog is first shown an
+        unactivated layout reports 0×0, and the dialog opened 100 px high."""
+        content = self.widget()
+        if content is not None and content.layout() is not None:
+            content.layout().activate()
+        return content
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        content = self._inner()
+        inner = content.sizeHint() if content is not None else QSize(0, 0)
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        content = self._inner()
+        inner = content.minimumSizeHint() if content is not None else QSize(0, 0)
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, min(inner.height(), self.MIN_HEIGHT))
+
+
 class FormDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        window_state.remember(self)  # fits the screen; its size kept per user
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.result_value: Any = None
@@ -93,9 +133,9 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
+        self.scroll = FittingScroll(self.body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.body)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
 
     @property

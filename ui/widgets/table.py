@@ -103,6 +103,10 @@ def make_table_view(model: Any, parent: QWidget | None = None) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setSortingEnabled(isinstance(model, QSortFilterProxyModel))
+    if view.isSortingEnabled():
+        # Qt's header starts with a descending indicator, which opened lists Z→A (人员 by
+        # pinyin from 周 down): first column ascending unless a page sorts otherwise.
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setDefaultSectionSize(28)
@@ -128,6 +132,24 @@ def _apply_widths(view: QTableView, model: Any) -> None:
             header.setSectionResizeMode(i, modes[column.fit])
         elif column.width:
             view.setColumnWidth(i, column.width)
+
+
+def wrap_rows(view: QTableView, limit: int = 300) -> None:
+    """Long texts wrap instead of being cut off: each row is as tall as its longest cell.
+    Only for small lists (measuring every row is slow): above ``limit`` rows they elide."""
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    model = view.model()
+
+    def fit() -> None:
+        mode = (QHeaderView.ResizeMode.ResizeToContents if model.rowCount() <= limit
+                else QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setSectionResizeMode(mode)
+        if model.rowCount() > limit:
+            view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    model.modelReset.connect(fit)
+    model.rowsInserted.connect(fit)
+    fit()
 
 
 def selected_row(view: QTableView) -> Any:
