@@ -12,6 +12,8 @@ from app import APP_ID
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttc"
 FALLBACK_FONT_FILE = RESOURCES / "fonts" / "DroidSansFallbackFull.ttf"  # CJK Ext-A: 䶮
+# The user guide the 帮助 menu shows, with its screenshots beside it: read offline.
+GUIDE_FILE = RESOURCES.parent / "docs" / "USER_GUIDE.md"
 
 
 def data_dir() -> Path:

@@ -13,13 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QMainWindow,
+                               QMessageBox, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from app import APP_NAME, __version__
-from ui import tasks
+from ui import tasks, window_state
 from ui.context import AppContext
 from ui.first_paint import after_next_paint
 from ui.placeholders import PlannedPage
@@ -79,7 +79,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx: AppContext | None = None
         self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(1280, 800)
+        # 1280×800 where the screen has room; on 1366×768 (or at 125–150 % scaling) less: the
+        # pages scroll rather than push the status bar off the screen (ui.window_state).
+        window_state.install()  # the filter each window that remembers its size uses
+        self.setProperty("noRememberedSize", True)  # sized per user on signing in, below
+        window_state.fit_to_screen(self, *DEFAULT_SIZE)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {
             area: PlannedPage(area) if area in PLANNED_AREAS else _opening() for area in AREAS}
@@ -137,18 +141,32 @@ class MainWindow(QMainWindow):
 
         self._remove_dashboard()
         if not self._can("records.view"):
+            self._place_first_steps()
             return
         self.dashboard: DashboardPage | None = DashboardPage(self._context())
         self.dashboard.notice.connect(lambda text: self.statusBar().showMessage(text, 30000))
         self._frames[AREAS[0]].insertWidget(0, self.dashboard)
+        self._place_first_steps()  # above the dashboard: on a new town it is what to do first
+
+    def _place_first_steps(self) -> None:
+        """The first-run checklist, for those who set the town up (it hides once all done)."""
+        from ui.dashboard.checklist import FirstStepsPanel
+
+        self.first_steps: FirstStepsPanel | None = None
+        if not self._can("roster.import"):
+            return
+        self.first_steps = FirstStepsPanel(self._context())
+        self.first_steps.open_step.connect(self.open_first_step)
+        self._frames[AREAS[0]].insertWidget(0, self.first_steps)
 
     def _remove_dashboard(self) -> None:
-        old = getattr(self, "dashboard", None)
-        if old is not None:
-            self._frames[AREAS[0]].removeWidget(old)
-            old.hide()
-            old.deleteLater()
-        self.dashboard = None
+        for name in ("dashboard", "first_steps"):
+            old = getattr(self, name, None)
+            if old is not None:
+                self._frames[AREAS[0]].removeWidget(old)
+                old.hide()
+                old.deleteLater()
+            setattr(self, name, None)
 
     def _attach_settings(self) -> None:
         from ui.settings.page import SettingsPage
@@ -243,6 +261,9 @@ class MainWindow(QMainWindow):
 
     def _show_user(self) -> None:
         actor = self.ctx.db.actor if self.ctx is not None else None
+        window_state.set_user(actor.username if actor is not None else None)
+        if actor is not None:
+            self.restore_size()
         if actor is None:
             self.user_label.setText("未登录")
             self.user_label.setToolTip("")
@@ -256,10 +277,17 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(14, 10, 14, 10)
         title = QLabel(area)
         title.setObjectName("pageTitle")
-        column.addWidget(title)
+        how = QLabel('<a href="help">这一页怎么用</a>')
+        how.setObjectName("pageHelp")
+        how.setToolTip("打开使用说明中讲这一页的部分")
+        how.linkActivated.connect(lambda _link, a=area: self.open_help(a))
+        heading = QHBoxLayout()
+        heading.addWidget(title, 1)
+        heading.addWidget(how, 0, Qt.AlignmentFlag.AlignBottom)
+        column.addLayout(heading)
         column.addWidget(page, 1)
         self._frames[area] = column
-        return wrapper
+        return PageScroll(wrapper)  # a page taller than a small screen scrolls
 
     def _central(self) -> None:
         side = QWidget()
@@ -308,6 +336,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
             self.actions_by_name[key] = action
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        guide = help_menu.addAction("使用说明")
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(lambda: self.open_help(self.current_area()))
+        self.actions_by_name["help"] = guide
         help_menu.addAction("关于").triggered.connect(self.about)
 
     def _status_bar(self) -> None:
@@ -354,7 +386,10 @@ class MainWindow(QMainWindow):
         self._reload_backups()
 
     def _startup_backup_failed(self, exc: BaseException) -> None:
-        self.statusBar().showMessage(f"启动备份失败：{exc}")
+        from ui import backup_actions
+
+        backup_actions.show_banner(self, backup_actions.failure_text("启动备份", exc))
+        self.statusBar().showMessage("启动备份没有完成，见窗口上方的提示。", 15000)
 
     # -- menu actions ----------------------------------------------------------------------
     # The actions are enabled only once ``attach`` has set ``ctx``.
@@ -418,6 +453,7 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         """Nobody is signed in: no page shows data until someone signs in again."""
         ctx = self._context()
+        self.remember_size()
         ctx.db.act_as(None)
         self._remove_dashboard()
         for area in DATA_AREAS:
@@ -433,15 +469,79 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.statusBar().showMessage(f"已登录：{self._context().db.actor.display_name}", 15000)
 
+    def current_area(self) -> str:
+        row = self.nav.currentRow()
+        return AREAS[row] if 0 <= row < len(AREAS) else ""
+
+    def open_help(self, area: str = "") -> None:
+        from ui.help import open_help
+
+        self.help_dialog = open_help(self, area)
+
+    def open_first_step(self, key: str) -> None:
+        """A link of the first-run checklist: the step's screen, or the roster import."""
+        from ui.dashboard.checklist import IMPORT, step_area
+
+        if key == IMPORT:
+            self.import_roster()
+            return
+        area, tab = step_area(key)
+        self.show_area(area)
+        if tab is not None:
+            self.directory.setCurrentWidget(getattr(self.directory, tab))
+
     def about(self) -> None:
         QMessageBox.about(self, "关于", f"<b>{APP_NAME}</b> {__version__}<br><br>"
                           "镇（街道）领导干部驻点普遍直接联系群众工作的桌面程序：驻点团队与名册、"
                           "民情联系卡、驻点日志与问题台账、会议签到、抽查督查、月度上报与通报。<br><br>"
                           "中文字体：文泉驿微米黑（Apache 2.0）。")
 
+    def restore_size(self) -> None:
+        """The size (and maximized state) the signed-in user last left the window at, fitted
+        to this screen."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        saved = window_state.read("main/size")
+        if isinstance(saved, QSize) and saved.isValid():
+            self.resize(window_state.clamped(self, saved))
+            window_state.keep_on_screen(self)
+        if window_state.read_bool("main/maximized"):
+            self.showMaximized()
+
+    def remember_size(self) -> None:
+        if self.ctx is None or self.ctx.db.actor is None:
+            return
+        window_state.write("main/maximized", self.isMaximized())
+        if not (self.isMaximized() or self.isFullScreen()):
+            window_state.write("main/size", self.size())
+
     def closeEvent(self, event: QCloseEvent) -> None:
         tasks.wait_all()  # no worker may still be writing when the database closes
+        self.remember_size()
         super().closeEvent(event)
+
+
+DEFAULT_SIZE = (1280, 800)
+
+
+class PageScroll(QScrollArea):
+    """A frameless scroll area around an area's page: it asks for the page's own size, and
+    can shrink to a little of it (the page then scrolls)."""
+
+    MINIMUM = QSize(360, 240)
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("pageScroll")
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.widget().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.widget().minimumSizeHint().boundedTo(self.MINIMUM)
 
 
 def _opening(text: str = OPENING) -> QLabel:

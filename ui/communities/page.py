@@ -12,6 +12,7 @@ from app.services.communities import CommunityInput
 from ui.communities.grids import GridPanel
 from ui.communities.rows import CommunityRow, community_rows
 from ui.context import AppContext
+from ui.widgets.empty_hint import set_empty_hint
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, line_edit
 from ui.widgets.list_page import ListPage
@@ -65,6 +66,9 @@ class CommunitiesPage(ListPage):
         super().__init__(COLUMNS, "搜索名称、地点、团队…", "communities", parent)
         self.ctx = ctx
         self.can_edit = ctx.can(Permission.EDIT_DIRECTORY)
+        set_empty_hint(self.table, "还没有村（社区）。点“新增村（社区）”添加本镇的村和社区，"
+                                   "再在其中添加网格。" if self.can_edit
+                       else "还没有村（社区）。村（社区）由党政办登记。")
         if self.can_edit:  # read-only roles see the list without the buttons
             self.add_button("community_new", "新增村（社区）", self.new_community).setProperty(
                 "primary", True)

@@ -26,6 +26,7 @@ from ui.households.model import COLUMNS, ROW_ROLE, WIDTHS, HouseholdModel
 from ui.widgets.inputs import line_edit
 from ui.widgets.messages import error
 from ui.widgets.table import make_table_view
+from ui.widgets.empty_hint import FILTERED, set_empty_hint
 
 DEBOUNCE_MS = 150
 KEY_GROUP_COLUMN = [field for _, field in COLUMNS].index("key_groups")
@@ -54,6 +55,9 @@ class HouseholdsPage(QWidget):
         self.search.textChanged.connect(lambda _text: self.timer.start())
         self.table = make_table_view(self.model)
         self.table.setObjectName("householdTable")
+        set_empty_hint(self.table, lambda: FILTERED if self.model.total else
+                       "还没有住户。点“新增住户”逐户登记，或用“文件 → 导入花名册…”"
+                       "导入住户表（先要有村（社区））。")
         self.table.setSortingEnabled(True)
         for i, width in enumerate(WIDTHS):
             self.table.setColumnWidth(i, width)

@@ -13,6 +13,7 @@ from app.auth import Permission
 from app.errors import DomainError
 from ui import tasks
 from ui.context import AppContext
+from ui.widgets.empty_hint import set_empty_hint
 from ui.ledgers.data import TeamChoice
 from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
 from ui.widgets.inputs import line_edit
@@ -104,6 +105,8 @@ class LedgerTab(ReloadsWhenShown, QWidget):
         self.record_button.setVisible(ctx.can(Permission.KEEP_RECORDS))
         self.table = make_table_view(self.model)
         self.table.setObjectName(f"{name}Table")
+        set_empty_hint(self.table, lambda: f"所选团队和时间内没有记录。换一个团队或月份，"
+                                           f"或点“{self.RECORD_LABEL}”新增。")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         for i, column in enumerate(self.COLUMNS):

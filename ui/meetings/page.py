@@ -24,6 +24,7 @@ from app.errors import DomainError
 from app.models import MeetingKind
 from ui import tasks
 from ui.context import AppContext
+from ui.widgets.empty_hint import set_empty_hint
 from ui.ledgers import data as ledger_data
 from ui.ledgers.common import filter_combo, months, refill
 from ui.ledgers.data import TeamChoice
@@ -112,6 +113,7 @@ class MeetingList(ReloadsWhenShown, QWidget):
         self.search.textChanged.connect(self.apply_filter)
         self.table = make_table_view(self.model)
         self.table.setObjectName("meetingTable")
+        set_empty_hint(self.table, "所选范围内没有会议。点“新建会议”登记一次会议，会前可打印签到表。")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         for i, column in enumerate(COLUMNS):

@@ -9,6 +9,7 @@ from app.auth import Permission
 from app.errors import DomainError
 from app.services.people import PersonInput
 from ui.context import AppContext
+from ui.widgets.empty_hint import set_empty_hint
 from ui.people.dialogs import PersonDialog, RetireDialog, reveal_id
 from ui.people.rows import PersonRow, person_input, person_rows
 from ui.widgets.list_page import ListPage
@@ -32,6 +33,9 @@ class PeoplePage(ListPage):
         self.ctx = ctx
         self.can_edit = ctx.can(Permission.EDIT_DIRECTORY)
         self.can_unmask = ctx.can(Permission.UNMASK_ID)
+        set_empty_hint(self.table, "还没有人员。点“新增人员”登记驻点的领导、干部和村（社区）人员，"
+                                   "或用“文件 → 导入花名册…”一次导入。" if self.can_edit
+                       else "还没有人员。人员由党政办登记。")
         if self.can_edit:  # read-only roles see the list without the buttons
             self.add_button("person_new", "新增人员", self.new_person).setProperty("primary", True)
             self.add_button("person_edit", "编辑", self.edit_person)

@@ -11,6 +11,7 @@ from app.errors import DomainError
 from app.services import teams as team_service
 from ui.communities.rows import community_choices
 from ui.context import AppContext
+from ui.widgets.empty_hint import set_empty_hint
 from ui.teams.detail import TeamDetail
 from ui.teams.member_dialogs import AddMemberDialog, EndMembershipDialog, ReplaceMemberDialog
 from ui.teams.rows import SaveResult, TeamRow, people_choices, team_input, team_rows, team_view
@@ -44,6 +45,8 @@ class TeamsPage(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table_view(self.proxy)
         self.table.setObjectName("teamTable")
+        set_empty_hint(self.table, "还没有驻点团队。先在“村（社区）”和“人员”中登记，再点“新建团队”；"
+                                   "或用“文件 → 导入花名册…”一次导入团队和成员。")
         for column in HIDDEN_COLUMNS:
             self.table.setColumnHidden(column, True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -12,6 +12,7 @@ from app.errors import DomainError
 from app.services import accounts
 from app.services.accounts import UserInput, UserRow
 from ui.context import AppContext
+from ui.widgets.empty_hint import set_empty_hint
 from ui.users.dialog import ResetPasswordDialog, UserDialog, user_choices
 from ui.widgets.list_page import ListPage
 from ui.widgets.messages import confirm, error
@@ -32,6 +33,7 @@ class UsersPage(ListPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(COLUMNS, "搜索用户名、姓名、角色、团队…", "users", parent)
         self.ctx = ctx
+        set_empty_hint(self.table, "还没有其他账户。点“新增账户”为党政办、组织办、联络员和驻点领导开账户。")
         self.add_button("user_new", "新增账户", self.new_user).setProperty("primary", True)
         self.edit_button = self.add_button("user_edit", "编辑", self.edit_user)
         self.reset_button = self.add_button("user_reset_password", "重设密码", self.reset_password)
