@@ -28,7 +28,7 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)  # argon2id
 def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
     shown: list[tuple[str, str, bool]] = []
     monkeypatch.setattr("ui.audit.page.show_message",
-                        lambda _parent, title, text, ok=True: shown.append((title, text, ok)))
+                        lambda _parent, title, text, ok=True, path=None: shown.append((title, text, ok)))
     return shown
 
 

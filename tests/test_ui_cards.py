@@ -80,7 +80,7 @@ def save_to(monkeypatch: pytest.MonkeyPatch, out: Path) -> list[str]:
     shown: list[str] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(out), "PDF 文件 (*.pdf)")))
-    monkeypatch.setattr(cards_page, "show_message", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(cards_page, "show_message", lambda parent, title, text, path=None: shown.append(text))
     return shown
 
 
@@ -216,6 +216,28 @@ def test_preview_shows_every_page_and_checks_warnings_first(qtbot, db: Database,
     qtbot.waitUntil(lambda: preview.picture.pixmap().width() != fit_width)
     assert preview.save_button is not None and preview.print_button is not None
     preview.reject()
+
+
+def test_printing_warns_when_the_leader_stands_in_for_a_missing_town_liaison(
+        qtbot, db: Database, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from app.models import MemberRole, Team
+
+    ids = seed_town(db)
+    with db.session() as s:
+        liaison = s.get(Team, ids["team"]).current(MemberRole.TOWN_LIAISON)[0]
+        teams.end_membership(s, liaison.id, date.today(), "调岗")
+    production = cards_area(qtbot, window).production
+    warned: list[list[str]] = []
+    monkeypatch.setattr(cards_page, "ask_continue",
+                        lambda parent, warnings: warned.append(warnings) or False)
+    production.check_all_button.click()
+    production.preview_button.click()
+    qtbot.waitUntil(lambda: production.status.text().startswith("已停止"))
+    assert production.preview is None
+    assert any("团队没有专职联络员" in w and "李建国" in w and "13800138000" in w
+               for w in warned[0]), warned
 
 
 def _with_warning(read):  # type: ignore[no-untyped-def]

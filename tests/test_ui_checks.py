@@ -311,7 +311,7 @@ def test_a_patrol_absence_shows_in_the_personal_file(qtbot, db, finish_tasks, tm
                         lambda _parent, kind, _suggested: tmp_path / f"档案.{kind}")
     said: list[str] = []
     for kind, clicked in (("pdf", personal.pdf_button), ("xlsx", personal.xlsx_button)):
-        when_modal(QMessageBox, lambda box: (said.append(box.text()), click_button(box, "确定")))
+        when_modal(QMessageBox, lambda box: (said.append(box.text()), click_button(box, "关闭")))
         clicked.click()
         qtbot.waitUntil(lambda: len(said) == (1 if kind == "pdf" else 2), timeout=20000)
         assert said[-1] == f"已保存：{tmp_path / f'档案.{kind}'}"
@@ -354,7 +354,7 @@ def test_the_monthly_report_pdf_from_the_check_tab(qtbot, db, tmp_path, monkeypa
         dialog.save_button.click()
 
     when_modal(MonthDialog, pick)
-    when_modal(QMessageBox, lambda box: (said.append(box.text()), click_button(box, "确定")))
+    when_modal(QMessageBox, lambda box: (said.append(box.text()), click_button(box, "关闭")))
     tab.report_button.click()
     qtbot.waitUntil(lambda: bool(said), timeout=30000)
     assert said == [f"已保存：{tmp_path / '通报.pdf'}"]

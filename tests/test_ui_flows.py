@@ -37,6 +37,9 @@ def infos(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information",
                         lambda _parent, _title, text, *a: shown.append(text))
+    # exports end in the message with 打开文件 / 打开所在文件夹 (ui.widgets.messages.saved_file)
+    monkeypatch.setattr("ui.roster.actions.saved_file",
+                        lambda _parent, _title, text, _path: shown.append(text))
     return shown
 
 

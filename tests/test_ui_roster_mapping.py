@@ -90,7 +90,8 @@ def test_preview_offers_the_way_back_and_a_marked_copy(qtbot, db: Database, tmp_
     out = tmp_path / "标注.xlsx"
     choose_file(monkeypatch, "getSaveFileName", out)
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: shown.append(text))
+    monkeypatch.setattr("ui.roster.preview_dialog.saved_file",
+                        lambda _p, _t, text, path: shown.append(text))
     dialog.save_marked_copy()
     qtbot.waitUntil(lambda: bool(shown), timeout=15000)
     assert out.is_file() and str(out) in shown[0]

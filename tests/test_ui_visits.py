@@ -286,7 +286,8 @@ def test_export_the_register_of_a_month(qtbot, db, tmp_path, monkeypatch, finish
     said: list[str] = []
     monkeypatch.setattr("ui.ledgers.coverage.ask_save_path", lambda _parent, suggested: (
         said.append(suggested.name) or out))
-    monkeypatch.setattr("ui.ledgers.coverage.inform", lambda _p, _t, text: said.append(text))
+    monkeypatch.setattr("ui.ledgers.coverage.saved_file",
+                        lambda _p, _t, text, _path: said.append(text))
     page = open_tab(qtbot, db, "coverage")
     tab = page.coverage
     show_year(qtbot, page, 2026, 3)
@@ -305,10 +306,13 @@ def test_export_the_register_of_a_month(qtbot, db, tmp_path, monkeypatch, finish
     assert any(row[:3] == ["石岗村驻点团队", 1, 20] for row in progress if len(row) >= 3), progress
 
 
-def test_the_list_opens_on_the_newest_month_and_reads_other_periods_on_request(
+def test_the_list_opens_on_this_calendar_month_and_reads_other_periods_on_request(
         qtbot, db, finish_tasks) -> None:
-    """make_visit_town's nine visits run from 2025-06-01 to 2026-05-20: the list opens on May
-    2026 (one visit); 2026 holds seven, in February, March and May; 全部 all nine."""
+    """make_visit_town's nine visits run from 2025-06-01 to 2026-05-20: the list opens on this
+    calendar month (最近一个月, none of them: not "the newest month with visits"); May 2026
+    holds one; 2026 seven, in February, March and May; 全部 all nine."""
+    from ui.ledgers.visits import LATEST, period_range
+
     make_visit_town(db)
     page = open_tab(qtbot, db)
     tab = page.visits
@@ -316,8 +320,17 @@ def test_the_list_opens_on_the_newest_month_and_reads_other_periods_on_request(
     def months() -> list[str]:
         return sorted(tab.model.row_at(i).month for i in range(tab.model.rowCount()))
 
-    assert tab.year.currentText() == "最近一个月"
-    assert months() == ["2026-05"]
+    assert tab.year.currentText() == "最近一个月" and tab.year.currentData() == LATEST
+    today = date.today()
+    assert period_range(LATEST) == period_range((today.year, today.month))
+    assert period_range(LATEST, date(2026, 2, 10)) == (date(2026, 2, 1), date(2026, 2, 28))
+    qtbot.waitUntil(lambda: tab.loaded)
+    assert months() == []
+    # The months listed after it are the eleven before this one (this one is 最近一个月).
+    assert tab.year.findData((today.year, today.month)) == -1
+    if tab.year.findData((2026, 5)) >= 0:     # listed while it is within the last year
+        tab.year.setCurrentIndex(tab.year.findData((2026, 5)))
+        qtbot.waitUntil(lambda: months() == ["2026-05"])
     tab.year.setCurrentIndex(tab.year.findData(2026))
     qtbot.waitUntil(lambda: len(months()) == 7)
     assert set(months()) == {"2026-02", "2026-03", "2026-05"}

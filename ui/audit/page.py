@@ -24,6 +24,7 @@ from ui import tasks
 from ui.audit.model import COLUMNS, ROW_ROLE, AuditModel
 from ui.context import AppContext
 from ui.widgets.inputs import line_edit
+from ui.widgets.messages import saved_file
 from ui.widgets.table import make_table_view
 from ui.widgets.stale import ReloadsWhenShown
 
@@ -34,8 +35,13 @@ ANY = "全部"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
-def show_message(parent: QWidget, title: str, text: str, ok: bool = True) -> None:
-    """A message box with a Chinese button (tests replace this function)."""
+def show_message(parent: QWidget, title: str, text: str, ok: bool = True,
+                 path: Path | None = None) -> None:
+    """A message box with a Chinese button; after an export (``path``) with 打开文件 and
+    打开所在文件夹 (tests replace this function)."""
+    if path is not None:
+        saved_file(parent, title, text, path)
+        return
     icon = QMessageBox.Icon.Information if ok else QMessageBox.Icon.Warning
     box = QMessageBox(icon, title, text, parent=parent)
     box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
@@ -287,7 +293,7 @@ class AuditPage(ReloadsWhenShown, QWidget):
             self.export_button.setEnabled(True)
             self.ctx.data_changed.emit()  # the export itself is now in the trail
             if not task.cancelled():
-                show_message(self, "导出操作记录", f"已导出 {count:,} 条操作记录：{out}")
+                show_message(self, "导出操作记录", f"已导出 {count:,} 条操作记录：{out}", path=out)
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)

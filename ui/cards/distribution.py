@@ -29,7 +29,7 @@ from ui import tasks
 from ui.context import AppContext
 from ui.widgets.collation import sort_key
 from ui.widgets.inputs import date_edit, date_of, line_edit
-from ui.widgets.messages import error, inform
+from ui.widgets.messages import error, inform, saved_file
 from ui.widgets.table import make_table_view
 from ui.widgets.stale import ReloadsWhenShown
 
@@ -169,9 +169,13 @@ def ask_save_path(parent: QWidget, suggested: Path) -> Path | None:
     return Path(name) if name else None
 
 
-def show_message(parent: QWidget, title: str, text: str) -> None:
-    """Information after a step (tests replace this function)."""
-    inform(parent, title, text)
+def show_message(parent: QWidget, title: str, text: str, path: Path | None = None) -> None:
+    """Information after a step; after an export (``path``) with 打开文件 and 打开所在文件夹
+    (tests replace this function)."""
+    if path is not None:
+        saved_file(parent, title, text, path)
+    else:
+        inform(parent, title, text)
 
 
 class DistributionTab(ReloadsWhenShown, QWidget):
@@ -370,7 +374,7 @@ class DistributionTab(ReloadsWhenShown, QWidget):
         def done(path: Path) -> None:
             self.export_button.setEnabled(True)
             self.ctx.data_changed.emit()  # the export is in the audit trail
-            show_message(self, "导出覆盖情况", f"已导出联系卡发放情况：{path}")
+            show_message(self, "导出覆盖情况", f"已导出联系卡发放情况：{path}", path=path)
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)

@@ -31,7 +31,7 @@ from ui.cards.produce import CARDS, POSTER, Checked, Job, Produced, read_content
 from ui.cards.targets import ROW_ROLE, TargetModel, TargetProxy
 from ui.context import AppContext
 from ui.widgets.inputs import line_edit
-from ui.widgets.messages import confirm, error, inform
+from ui.widgets.messages import confirm, error, inform, saved_file
 from ui.widgets.table import make_table_view
 from ui.widgets.stale import ReloadsWhenShown
 
@@ -73,9 +73,13 @@ def ask_continue(parent: QWidget, warnings: list[str]) -> bool:
     return confirm(parent, "联系卡检查", text, yes="继续生成")
 
 
-def show_message(parent: QWidget, title: str, text: str) -> None:
-    """Information after a step (tests replace this function)."""
-    inform(parent, title, text)
+def show_message(parent: QWidget, title: str, text: str, path: Path | None = None) -> None:
+    """Information after a step; after a save (``path``) with 打开文件 and 打开所在文件夹
+    (tests replace this function)."""
+    if path is not None:
+        saved_file(parent, title, text, path)
+    else:
+        inform(parent, title, text)
 
 
 class CardsPage(QTabWidget):
@@ -399,7 +403,8 @@ class ProductionTab(ReloadsWhenShown, QWidget):
             return
         self._record(produced, out.name)
         self.status.setText(f"已保存：{out}")
-        show_message(parent, "另存为 PDF", f"已保存{produced.job.label}（{produced.pages} 页）：\n{out}")
+        show_message(parent, "另存为 PDF", f"已保存{produced.job.label}（{produced.pages} 页）：\n{out}",
+                     path=out)
 
     def print_pdf(self, produced: Produced, printer: Any = None) -> None:
         """The system print dialog, then the pages at 100 % in a worker."""

@@ -54,10 +54,10 @@ def new_printer() -> QPrinter:
     return QPrinter(QPrinter.PrinterMode.HighResolution)
 
 
-def ask_printer(parent: QWidget, printer: QPrinter, pages: int) -> bool:
+def ask_printer(parent: QWidget, printer: QPrinter, pages: int, title: str = "打印联系卡") -> bool:
     """The system print dialog (tests replace this function)."""
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("打印联系卡")
+    dialog.setWindowTitle(title)
     dialog.setMinMax(1, max(1, pages))
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, True)
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)

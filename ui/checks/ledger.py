@@ -31,7 +31,8 @@ from ui.context import AppContext
 from ui.ledgers.model import Col
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of, line_edit
-from ui.widgets.messages import confirm, error, inform
+from ui.widgets import print_pdf as printing
+from ui.widgets.messages import confirm, error, inform, saved_file
 from ui.window_state import fit_to_screen
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
@@ -92,7 +93,10 @@ class LedgerChecksTab(CheckListTab):
                                     "生成某月抽查督查情况通报（PDF），供党委会使用")
         for b in (self.draw_button, self.open_button, self.replay_button):
             self.buttons.addWidget(b)
+        self.print_report_button = button("checkReportPrint", "打印月度通报…", self.print_report,
+                                          "生成某月抽查督查情况通报并直接打印（与 PDF 相同）")
         self.buttons.addStretch(1)
+        self.buttons.addWidget(self.print_report_button)
         self.buttons.addWidget(self.report_button)
         self.update_buttons()
 
@@ -176,11 +180,37 @@ class LedgerChecksTab(CheckListTab):
                 return writer(s, year, month_no, out)
 
         def done(result: Any) -> None:
-            inform(self, "月度通报", issue_message(result, out))
+            saved_file(self, "月度通报", issue_message(result, out), out)
 
         tasks.run_with_progress(self, f"正在生成 {year} 年 {month_no} 月通报…", work, done,
                                 lambda exc: error(self, "月度通报", f"生成通报失败：{_message(exc)}"),
                                 cancellable=False)
+
+
+    def print_report(self) -> None:
+        """The report ``export_report`` saves, written to a temporary file, then printed."""
+        writer = report_writer()
+        if writer is None:
+            error(self, "月度通报", "这个版本还没有安装月度通报（PDF）功能。")
+            return
+        row = self.selected()
+        month = MonthDialog(date(row.year, row.month_no, 1) if row else date.today(), self)
+        if not month.exec() or month.result_value is None:
+            return
+        year, month_no, issue, dated = month.result_value
+        db = self.ctx.db
+
+        def write(out: Path) -> Any:
+            from app.checks.report_pdf import issue_check_report_pdf
+
+            with db.session() as s:
+                if issue:
+                    return issue_check_report_pdf(s, year, month_no, out, dated=dated)
+                return writer(s, year, month_no, out)
+
+        printing.generate_and_print(self, "打印月度通报", write,
+                                    f"{year}年{month_no}月抽查督查情况通报.pdf",
+                                    on_finished=lambda _r: self.ctx.data_changed.emit())
 
 
 def _message(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from ui.checks.common import button
 from ui.checks.data import PersonChoice
 from ui.context import AppContext
 from ui.widgets.inputs import line_edit
-from ui.widgets.messages import error, inform
+from ui.widgets.messages import error, saved_file
 
 FILTERS = {"pdf": "PDF 文件 (*.pdf)", "xlsx": "Excel 工作簿 (*.xlsx)"}
 RED = "#c0392b"
@@ -202,7 +202,7 @@ class PersonalTab(QWidget):
             return out
 
         tasks.run_with_progress(self, "正在导出个人档案…", work,
-                                lambda path: inform(self, "导出个人档案", f"已保存：{path}"),
+                                lambda path: saved_file(self, "导出个人档案", f"已保存：{path}", path),
                                 lambda exc: error(self, "导出个人档案",
                                                   f"导出失败：{_message(exc)}"),
                                 cancellable=False)

@@ -29,7 +29,7 @@ from ui.context import AppContext
 from ui.ledgers.common import communities_of, filter_combo, refill
 from ui.ledgers.data import TeamChoice
 from ui.ledgers.model import Col, LedgerModel
-from ui.widgets.messages import error, inform
+from ui.widgets.messages import error, saved_file
 from ui.widgets.stale import ReloadsWhenShown
 from ui.widgets.table import make_table_view
 
@@ -357,8 +357,8 @@ class CoverageTab(ReloadsWhenShown, QWidget):
     def _exported(self, out: Path, year: int, month: int, rows: int) -> None:
         self._export_done()
         self.ctx.data_changed.emit()   # the export is in the audit trail
-        inform(self, "导出重点走访登记册",
-               f"已导出{year}年{month}月重点走访登记册（{rows} 户）和月度进度表：\n{out}")
+        saved_file(self, "导出重点走访登记册",
+                   f"已导出{year}年{month}月重点走访登记册（{rows} 户）和月度进度表：\n{out}", out)
 
     def _export_failed(self, exc: BaseException) -> None:
         self._export_done()

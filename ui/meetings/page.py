@@ -32,7 +32,8 @@ from ui.ledgers.model import Col, LedgerModel, select_by_id, selected_in
 from ui.meetings import data
 from ui.meetings.data import Compliance, ListRow
 from ui.widgets.inputs import line_edit
-from ui.widgets.messages import error, inform
+from ui.widgets import print_pdf as printing
+from ui.widgets.messages import error, saved_file
 from ui.widgets.stale import ReloadsWhenShown
 from ui.widgets.table import make_table_view
 
@@ -96,10 +97,17 @@ class MeetingList(ReloadsWhenShown, QWidget):
         self.open_button.setObjectName("openMeeting")
         self.open_button.setToolTip("打开选中的会议：签到、会议记录、定稿与更正（也可双击一行）")
         self.open_button.clicked.connect(self.open_selected)
-        self.sheet_button = QPushButton("打印签到表…")
+        self.print_sheet_button = QPushButton("打印签到表…")
+        self.print_sheet_button.setObjectName("signInSheetPrint")
+        self.print_sheet_button.setToolTip("会前打印：每位应到人员一行，另留空行给列席人员")
+        self.print_sheet_button.clicked.connect(lambda: self.print_pdf("sheet"))
+        self.sheet_button = QPushButton("签到表 PDF…")
         self.sheet_button.setObjectName("signInSheetPdf")
-        self.sheet_button.setToolTip("会前打印：每位应到人员一行，另留空行给列席人员")
+        self.sheet_button.setToolTip("把签到表另存为 PDF 文件")
         self.sheet_button.clicked.connect(lambda: self.export_pdf("sheet"))
+        self.print_minutes_button = QPushButton("打印会议记录…")
+        self.print_minutes_button.setObjectName("minutesPrint")
+        self.print_minutes_button.clicked.connect(lambda: self.print_pdf("minutes"))
         self.minutes_button = QPushButton("会议记录 PDF…")
         self.minutes_button.setObjectName("minutesPdf")
         self.minutes_button.clicked.connect(lambda: self.export_pdf("minutes"))
@@ -124,7 +132,8 @@ class MeetingList(ReloadsWhenShown, QWidget):
         self.count = QLabel("尚未加载")
         self.count.setObjectName("countLabel")
         top = QHBoxLayout()
-        for button in (self.new_button, self.open_button, self.sheet_button, self.minutes_button):
+        for button in (self.new_button, self.open_button, self.print_sheet_button,
+                       self.sheet_button, self.print_minutes_button, self.minutes_button):
             top.addWidget(button)
         top.addStretch(1)
         filters = QHBoxLayout()
@@ -178,7 +187,8 @@ class MeetingList(ReloadsWhenShown, QWidget):
 
     def _update_buttons(self, *_args: Any) -> None:
         chosen = self.selected() is not None
-        for button in (self.open_button, self.sheet_button, self.minutes_button):
+        for button in (self.open_button, self.print_sheet_button, self.sheet_button,
+                       self.print_minutes_button, self.minutes_button):
             button.setEnabled(chosen)
 
     # -- actions ---------------------------------------------------------------------------
@@ -236,13 +246,35 @@ class MeetingList(ReloadsWhenShown, QWidget):
 
         def done(report: Any) -> None:
             self.ctx.data_changed.emit()
-            inform(self, label, f"已保存{label}（{report.pages} 页）：\n{out}")
+            saved_file(self, label, f"已保存{label}（{report.pages} 页）：\n{out}", out)
 
         def failed(exc: BaseException) -> None:
             message = exc.message if isinstance(exc, DomainError) else str(exc)
             error(self, label, f"没有生成{label}：{message}")
 
         tasks.run_with_progress(self, f"正在生成{label}…", work, done, failed, cancellable=False)
+
+    def print_pdf(self, what: str) -> None:
+        """The same PDF as ``export_pdf``, written to a temporary file, then the print dialog."""
+        row = self.selected()
+        if row is None:
+            return
+        label = "会议签到表" if what == "sheet" else "会议记录"
+        try:
+            from app.meetings import pdf
+        except ImportError:
+            error(self, label, f"这个版本还不能打印{label}。")
+            return
+        make = pdf.sign_in_sheet_pdf if what == "sheet" else pdf.minutes_pdf
+        db, meeting_id = self.ctx.db, row.id
+
+        def write(out: Path) -> Any:
+            with db.session() as s:
+                return make(s, meeting_id, out)
+
+        printing.generate_and_print(self, f"打印{label}", write,
+                                    f"{'签到表' if what == 'sheet' else '会议记录'}.pdf",
+                                    on_finished=lambda _r: self.ctx.data_changed.emit())
 
 
 class ComplianceTab(ReloadsWhenShown, QWidget):

@@ -18,7 +18,7 @@ from ui import tasks
 from ui.context import AppContext
 from ui.roster.mapping_dialog import ColumnMappingDialog
 from ui.roster.preview_dialog import ImportPreviewDialog
-from ui.widgets.messages import error
+from ui.widgets.messages import error, saved_file
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 ROSTER_FILTER = ("名册文件 (*.xlsx *.xls *.et *.csv);;Excel 工作簿 (*.xlsx);;Excel 97-2003 (*.xls);;"
@@ -146,8 +146,8 @@ def save_template(parent: QWidget) -> None:
     except DomainError as exc:
         error(parent, "名册模板", exc.message)
         return
-    QMessageBox.information(parent, "名册模板", f"已保存空白名册模板：{out}\n"
-                            "填好后用“导入花名册…”导入；以“示例：”开头的示例行不会被导入。")
+    saved_file(parent, "名册模板", f"已保存空白名册模板：{out}\n"
+               "填好后用“导入花名册…”导入；以“示例：”开头的示例行不会被导入。", out)
 
 
 def export_roster(parent: QWidget, ctx: AppContext) -> None:
@@ -169,7 +169,7 @@ def export_roster(parent: QWidget, ctx: AppContext) -> None:
 
     def done(path: Path) -> None:
         if not task.cancelled():
-            QMessageBox.information(parent, "导出花名册", f"已导出：{path}")
+            saved_file(parent, "导出花名册", f"已导出：{path}", path)
 
     task = tasks.run_with_progress(parent, "正在导出花名册…", work, done,
                                    lambda exc: _failed(parent, "导出花名册", exc, task))

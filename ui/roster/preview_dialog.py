@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QGridLayout,
-                               QLabel, QMessageBox, QVBoxLayout, QWidget)
+                               QLabel, QVBoxLayout, QWidget)
 
 from app.errors import DomainError
 from ui import tasks, window_state
-from ui.widgets.messages import error
+from ui.widgets.messages import error, saved_file
 from ui.widgets.table import Column, RowTableModel, make_table_view
 
 PROBLEM_COLUMNS: list[Column[Any]] = [
@@ -127,8 +127,8 @@ class ImportPreviewDialog(QDialog):
             text = exc.message if isinstance(exc, DomainError) else f"出现意外错误：{type(exc).__name__}"
             error(self, "另存问题标注", text)
 
-        tasks.run_with_progress(self, "正在另存问题标注…", work, lambda path: QMessageBox.information(
-            self, "另存问题标注", f"已保存：{path}\n有问题的单元格已标红，鼠标指向可看原因。"), failed,
+        tasks.run_with_progress(self, "正在另存问题标注…", work, lambda path: saved_file(
+            self, "另存问题标注", f"已保存：{path}\n有问题的单元格已标红，鼠标指向可看原因。", path), failed,
             cancellable=False)
 
     def _update_button(self) -> None:

@@ -26,7 +26,8 @@ from ui.submissions import common
 from ui.submissions.common import MonthPicker, button, previous_month
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import date_edit, date_of
-from ui.widgets.messages import error, inform
+from ui.widgets import print_pdf as printing
+from ui.widgets.messages import error, saved_file
 from ui.widgets.stale import ReloadsWhenShown
 from ui.widgets.table import Column, RowTableModel, make_table_view, wrap_rows
 from ui.window_state import fit_to_screen
@@ -150,12 +151,15 @@ class BulletinTab(ReloadsWhenShown, QWidget):
         self.pdf_button = button("bulletinPdf", "导出 PDF…", lambda: self.export("pdf"),
                                  "月通报文稿（含各团队图表和缺报情况）：未印发时为征求意见稿，"
                                  "印发后为印发时的文本")
+        self.print_button = button("bulletinPrint", "打印…", self.print_bulletin,
+                                   "直接打印月通报文稿（与导出的 PDF 相同）")
         self.xlsx_button = button("bulletinXlsx", "导出 Excel…", lambda: self.export("xlsx"))
         self.issue_button = button("bulletinIssue", "印发…", self.issue,
                                    "正式印发本月通报：编发文字号、确定成文日期并保存印发的文本；"
                                    "印发后导出的 PDF 都是印发时的文本")
         publish = ctx.can(Permission.PUBLISH_BULLETIN)
         self.pdf_button.setVisible(publish)
+        self.print_button.setVisible(publish)
         self.xlsx_button.setVisible(publish)
         self.issue_button.setVisible(publish)
         self.model = BulletinModel(self)
@@ -177,6 +181,7 @@ class BulletinTab(ReloadsWhenShown, QWidget):
         top = QHBoxLayout()
         top.addWidget(self.picker)
         top.addWidget(self.state, 1)
+        top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
         top.addWidget(self.xlsx_button)
         top.addWidget(self.issue_button)
@@ -262,10 +267,26 @@ class BulletinTab(ReloadsWhenShown, QWidget):
                     return render_bulletin_pdf(s, b, out)
                 return render_bulletin_xlsx(s, b, out)
 
-        tasks.start(work, lambda path: inform(self, "导出月通报", f"已导出：{path}"),
+        tasks.start(work, lambda path: saved_file(self, "导出月通报", f"已导出：{path}", path),
                     lambda exc: error(self, "导出月通报", exc.message if isinstance(
                         exc, DomainError) else f"导出失败：{exc}"), owner=self)
 
+
+    def print_bulletin(self) -> None:
+        """The PDF ``export("pdf")`` writes, to a temporary file, then the print dialog."""
+        b = self.bulletin
+        if b is None:
+            return
+        db = self.ctx.db
+
+        def write(out: Any) -> Any:
+            from app.forms.bulletin_pdf import render_bulletin_pdf
+
+            with db.session() as s:
+                return render_bulletin_pdf(s, b, out)
+
+        printing.generate_and_print(self, "打印月通报", write,
+                                    f"{b.year}年{b.month:02d}月_驻点直联工作月通报.pdf")
 
     def issue(self) -> None:
         """印发: the 成文日期 asked, then where to save the issued PDF."""
@@ -290,10 +311,10 @@ class BulletinTab(ReloadsWhenShown, QWidget):
 
         def done(result: Any) -> None:
             number, on, already = result
-            inform(self, "印发月通报",
-                   f"这个月的通报已印发（{number}，成文日期 {on:%Y-%m-%d}），不再重新编号；"
-                   f"已按印发时的文本导出：{out}" if already else
-                   f"已印发：{number}，成文日期 {on:%Y-%m-%d}。\n已导出：{out}")
+            saved_file(self, "印发月通报",
+                       f"这个月的通报已印发（{number}，成文日期 {on:%Y-%m-%d}），不再重新编号；"
+                       f"已按印发时的文本导出：{out}" if already else
+                       f"已印发：{number}，成文日期 {on:%Y-%m-%d}。\n已导出：{out}", out)
 
         tasks.start(work, done, lambda exc: error(self, "印发月通报", exc.message if isinstance(
             exc, DomainError) else f"印发失败：{exc}"), owner=self)

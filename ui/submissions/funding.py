@@ -29,7 +29,7 @@ from ui.submissions import common
 from ui.submissions.common import MonthPicker, button, day_text, money_text
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
-from ui.widgets.messages import error, inform
+from ui.widgets.messages import error, saved_file
 from ui.widgets.stale import ReloadsWhenShown
 from ui.widgets.table import Column, RowTableModel, make_table_view, selected_row
 
@@ -293,7 +293,7 @@ class FundingTab(ReloadsWhenShown, QWidget):
             with db.session() as s:
                 return writer(s, year, month, None, out)
 
-        tasks.start(work, lambda path: inform(self, f"导出附件{form}", f"已导出：{path}"),
+        tasks.start(work, lambda path: saved_file(self, f"导出附件{form}", f"已导出：{path}", path),
                     lambda exc: error(self, f"导出附件{form}", exc.message if isinstance(
                         exc, DomainError) else f"导出失败：{exc}"), owner=self)
 
