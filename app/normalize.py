@@ -156,6 +156,28 @@ def normalize_resident_id(value: object) -> str | None:
     return raw
 
 
+def gender_from_resident_id(value: str | None) -> str | None:
+    """"male" or "female" (the values of ``app.models.Gender``) from a valid 18-character
+    resident ID: its 17th digit is odd for men, even for women. None for no or a bad ID."""
+    try:
+        rid = normalize_resident_id(value) if value else None
+    except ValidationError:
+        return None
+    if rid is None:
+        return None
+    return "male" if int(rid[16]) % 2 else "female"
+
+
+def normalize_area_code(value: object) -> str:
+    """A mainland telephone area code as the town writes it: "0750", "020", "010"; "" for none."""
+    raw = _PHONE_NOISE.sub("", clean_text(value))
+    if not raw:
+        return ""
+    if not re.fullmatch(r"0(?:10|2\d|[3-9]\d{2})", raw):
+        raise ValidationError(f"区号“{raw}”不正确：应以 0 开头，共 3 或 4 位，如 0750、020")
+    return raw
+
+
 def _check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
 

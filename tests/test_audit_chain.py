@@ -81,7 +81,10 @@ def test_an_edit_records_who_what_before_and_after(db: Database, clerk: Actor) -
     assert changes["mobile"] == {"前": "13800000001", "后": "13900000002"}
     assert changes["unit"] == {"前": "", "后": "云溪镇"}
     assert changes["resident_id"] == {"前": "110105********002X", "后": "440781********1233"}
-    assert set(changes) == {"mobile", "unit", "resident_id"}  # unchanged fields are left out
+    # gender: left blank in the form, so read from the new ID (its 17th digit); unchanged
+    # fields are left out
+    assert set(changes) == {"mobile", "unit", "resident_id", "gender"}
+    assert changes["gender"]["前"] != changes["gender"]["后"]  # …02X is a woman's, …123 a man's
     assert ID_CHEN not in entry.changes and ID_OTHER not in entry.changes
 
 

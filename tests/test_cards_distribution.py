@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -171,6 +171,24 @@ def test_card_content_comes_from_the_roster(db: Database, town: Town) -> None:
     assert "石岗村委会二楼驻点室" in shi.back_text and len(shi.back_text) <= 120
     printed = repr((shi, jiang, bai))
     assert not any(rid in printed or rid[-6:] in printed for rid in town.ids)
+
+
+def test_a_team_without_town_liaison_warns_before_the_leader_stands_in_on_the_qr(
+        db: Database, town: Town) -> None:
+    from app.cards.render import check_cards
+
+    with db.session() as s:
+        shi = cards.card_content(s, town.team_a, town.shigang)
+        bai = cards.card_content(s, town.team_b, town.baixi)
+    assert shi.qr_note == ""
+    assert bai.qr_contact == bai.leader and bai.town_liaison is None
+    assert "团队没有专职联络员" in bai.qr_note and bai.leader.name in bai.qr_note
+    assert bai.leader.phone in bai.qr_note
+    warnings = check_cards([shi, bai])
+    assert [w for w in warnings if "专职联络员" in w] == [
+        f"白溪村（白溪村驻点团队）联系卡：{bai.qr_note}。"]
+    # The note is a warning, not printed: it does not change the content hash.
+    assert cards.content_hash(bai) == cards.content_hash(replace(bai, qr_note=""))
 
 
 def test_content_hash_ignores_the_issue_date_but_not_a_phone(db: Database, town: Town) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ValidationError
-from app.normalize import (Phones, clean_name, mask_resident_id, normalize_phone,
-                           normalize_phones, normalize_resident_id)
+from app.normalize import (Phones, clean_name, gender_from_resident_id, mask_resident_id,
+                           normalize_area_code, normalize_phone, normalize_phones,
+                           normalize_resident_id)
 
 
 @pytest.mark.parametrize("typed, stored", [
@@ -46,6 +47,25 @@ def test_bad_numbers_say_why(typed: str, message: str) -> None:
 
 def test_landline_without_area_code_takes_the_towns() -> None:
     assert normalize_phone("6123456", area_code="0750") == "0750-6123456"
+
+
+def test_area_codes() -> None:
+    assert normalize_area_code(" 0750 ") == "0750" and normalize_area_code("020") == "020"
+    assert normalize_area_code("") == ""
+    for bad in ("750", "07501", "0750-", "区号"):
+        if bad == "0750-":
+            assert normalize_area_code(bad) == "0750"   # the dash is noise, like in numbers
+            continue
+        with pytest.raises(ValidationError, match="区号"):
+            normalize_area_code(bad)
+
+
+def test_gender_from_the_17th_digit_of_a_resident_id() -> None:
+    assert gender_from_resident_id("440702198001010171") == "male"      # 7: odd
+    assert gender_from_resident_id("44070219800101018X") == "female"    # 8: even
+    assert gender_from_resident_id("440702800101018") == "female"       # 15 digits, converted
+    assert gender_from_resident_id("440702198001010180") is None        # bad check digit
+    assert gender_from_resident_id(None) is None and gender_from_resident_id("") is None
 
 
 def test_resident_ids() -> None:

@@ -91,3 +91,67 @@ def test_enum_values_arrive_as_text_from_forms_and_leave_as_enums(db: Database) 
         h = households.create_household(s, households.HouseholdInput(
             village.id, "一巷1号", "丙", kind="shop"))  # type: ignore[arg-type]
         assert village.kind.label == "村" and h.kind.label == "个体商户"
+
+
+def test_gender_left_blank_is_read_from_the_resident_id(db: Database) -> None:
+    from app.models import Gender
+
+    with db.session() as s:
+        man = people.create_person(s, people.PersonInput(name="甲", resident_id="440702198001010171"))
+        woman = people.create_person(s, people.PersonInput(name="乙",
+                                                           resident_id="44070219800101018X"))
+        chosen = people.create_person(s, people.PersonInput(name="丙", gender="male",
+                                                            resident_id="440702198001010112"))
+        unknown = people.create_person(s, people.PersonInput(name="丁"))
+        assert (man.gender, woman.gender, chosen.gender, unknown.gender) == (
+            Gender.MALE, Gender.FEMALE, Gender.MALE, None)
+
+
+def test_a_landline_without_area_code_takes_the_towns(db: Database) -> None:
+    from app.services.settings import SettingsInput, get_settings, update_settings
+
+    with db.session() as s:
+        village = communities.ensure_community(s, "石岗村")
+        with pytest.raises(ValidationError, match="区号") as caught:
+            people.create_person(s, people.PersonInput(name="甲", landline="6123456"))
+        assert set(caught.value.problems) == {"landline"}
+        t = get_settings(s)
+        base = SettingsInput(t.town_name, t.district_name, t.hotline, t.station_weekday,
+                             t.station_start, t.station_end, t.max_station_team_size,
+                             t.max_communities_per_leader)
+        with pytest.raises(ValidationError) as caught:
+            update_settings(s, SettingsInput(**{**base.__dict__, "area_code": "750"}))
+        assert set(caught.value.problems) == {"area_code"}
+        assert update_settings(s, SettingsInput(**{**base.__dict__, "area_code": "0750"})
+                               ).area_code == "0750"
+        # None (a form without the field) keeps it.
+        assert update_settings(s, base).area_code == "0750"
+        p = people.create_person(s, people.PersonInput(name="甲", phones="612 3456",
+                                                       landline="6123457"))
+        assert (p.mobile, p.landline) == ("", "0750-6123457")
+        h = households.create_household(s, households.HouseholdInput(
+            village.id, "石岗村一巷3号", "梁伯", phones="13800001111，6123456"))
+        assert (h.mobile, h.landline) == ("13800001111", "0750-6123456")
+        # An area code typed in full is kept.
+        q = people.create_person(s, people.PersonInput(name="乙", landline="020-12345678"))
+        assert q.landline == "020-12345678"
+
+
+def test_same_address_and_phone_is_offered_as_a_possible_duplicate(db: Database) -> None:
+    with db.session() as s:
+        village = communities.ensure_community(s, "石岗村")
+        other = communities.ensure_community(s, "新围社区")
+        first = households.create_household(s, households.HouseholdInput(
+            village.id, "石岗村一巷3号", "梁伯", phones="13800001111"))
+        same = households.HouseholdInput(village.id, " 石岗村一巷3号 ", "梁叔",
+                                         phones="138 0000 1111")
+        assert households.possible_duplicates(s, same) == ["石岗村一巷3号 梁伯（13800001111）"]
+        # Another phone, another address, another community, the household itself: none.
+        for data in (households.HouseholdInput(village.id, "石岗村一巷3号", "梁叔", "13800002222"),
+                     households.HouseholdInput(village.id, "石岗村一巷4号", "梁叔", "13800001111"),
+                     households.HouseholdInput(other.id, "石岗村一巷3号", "梁叔", "13800001111"),
+                     households.HouseholdInput(village.id, "石岗村一巷3号", "梁叔", "")):
+            assert households.possible_duplicates(s, data) == []
+        assert households.possible_duplicates(s, same, first.id) == []
+        # Only a warning: saving it is the clerk's choice.
+        households.create_household(s, same)

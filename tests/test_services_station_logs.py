@@ -98,6 +98,24 @@ def test_make_up_needs_three_days_notice(db: Database) -> None:
         assert row.make_up_announced_on == date(2026, 3, 11)
 
 
+def test_a_session_off_the_station_day_is_asked_about_but_allowed(db: Database) -> None:
+    town = make_town(db)
+    thursday = date(2026, 3, 12)
+    with db.session() as s:
+        assert station_logs.off_station_day(s, town.team_a, TUE, SessionKind.RECEPTION) is None
+        assert station_logs.off_station_day(s, town.team_a, thursday,
+                                            SessionKind.MAKE_UP) is None
+        question = station_logs.off_station_day(s, town.team_a, thursday, "reception")
+        assert question is not None and "2026-03-12（周四）不是" in question
+        assert "（每周二）" in question and "补班" in question and "额外" in question
+        # The station day a 补班 that day most likely replaces.
+        assert station_logs.last_station_day(s, town.team_a, thursday) == date(2026, 3, 10)
+        assert station_logs.last_station_day(s, town.team_a, TUE) == TUE
+        # An extra session is allowed: the question is the form's, not a refusal.
+        row = station_logs.create_session(s, SessionInput(town.team_a, town.shigang, thursday))
+        assert row.kind == SessionKind.RECEPTION
+
+
 def test_gaps_are_station_days_without_a_session_or_make_up(db: Database) -> None:
     town = make_town(db)
     with db.session() as s:

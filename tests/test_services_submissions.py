@@ -94,6 +94,27 @@ def test_the_calendar_and_what_falls_due_soon(db: Database) -> None:
         assert again.received_at == datetime(2026, 2, 2, 9, 0)
 
 
+def test_a_new_team_owes_nothing_due_before_it_existed(db: Database) -> None:
+    from app.services import teams
+
+    town = seed_town(db)
+    with db.session() as s:
+        new = teams.create_team(s, teams.TeamInput(
+            "新围社区驻点团队", [town["xinwei"]], 4, time(9), time(12)), town["wong"],
+            date(2026, 3, 10)).team.id
+        items = {(i.team_id, i.kind): i.state
+                 for i in deadlines.calendar_for(s, 2026, 3, today=date(2026, 3, 12))}
+        # The photos were due on the 3rd, before the team existed: not owed, not 缺报.
+        assert (new, SubmissionKind.PHOTOS) not in items
+        assert items[(town["team"], SubmissionKind.PHOTOS)] == ItemState.MISSING
+        assert items[(new, SubmissionKind.REPORT)] == ItemState.NOT_DUE
+        assert deadlines.team_since(s.get(teams.Team, new)) == date(2026, 3, 10)
+        # From the next month it owes everything.
+        april = [i for i in deadlines.calendar_for(s, 2026, 4, new, today=date(2026, 5, 1))]
+        assert {i.kind for i in april} == set(SubmissionKind)
+        assert all(i.state == ItemState.MISSING for i in april)
+
+
 # --- funding --------------------------------------------------------------------------------
 
 def project(town: dict[str, int], name: str, subsidy: str, applied: date,

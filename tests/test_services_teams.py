@@ -35,7 +35,12 @@ def test_team_gets_seed_defaults_and_its_leader(db: Database, db_path) -> None:
         assert view.leader is not None and view.leader.name == "陈志强"
         assert view.schedule == "每周二 15:00—18:30"
         assert view.communities == ["石岗村"]
-        assert any("专职联络员" in w for w in view.warnings)
+        assert any("专职联络员" in w for w in view.warnings)     # the banner says it
+        # ...not each save: the standing notice stays in the banner, no message after a save.
+        assert not any("专职联络员" in w for w in saved.warnings)
+        added = teams.add_member(s, team_id, person(s, "黄志强", "13800000002"),
+                                 MemberRole.CORE, D0)
+        assert not any("专职联络员" in w for w in added.warnings)
 
 
 def test_station_team_holds_at_most_ten(db: Database) -> None:

@@ -214,3 +214,58 @@ def test_model_puts_and_drops_single_rows_and_passes_the_model_tester(qtmodeltes
     model.sort(3, Qt.SortOrder.DescendingOrder)
     assert model.rowCount() == 3  # the dropped row does not come back with a new order
     qtmodeltester.check(model)
+
+
+def test_same_address_and_phone_asks_before_saving(qtbot, db: Database,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.households import dialog as dialog_module
+
+    ids = seed_town(db)   # 石岗村1号 张三 13512345678
+    asked: list[list[str]] = []
+    answer = {"save": False}
+    monkeypatch.setattr(dialog_module, "ask_duplicate",
+                        lambda parent, found: asked.append(found) or answer["save"])
+    d = _dialog(qtbot, db, community_id=ids["shigang"])
+    d.community.setCurrentIndex(d.community.findData(ids["shigang"]))
+    type_text(qtbot, d.address, "石岗村1号")
+    type_text(qtbot, d.head_name, "张三丰")
+    type_text(qtbot, d.phones, "135 1234 5678")
+    d.show()
+    _click(qtbot, d.save_button)
+    assert asked == [["石岗村1号 张三（13512345678）"]]
+    assert d.isVisible() and d.result_value is None      # not saved, the form stays open
+    with db.session() as s:
+        assert s.scalar(select(Household).where(Household.head_name == "张三丰")) is None
+    answer["save"] = True
+    _click(qtbot, d.save_button)
+    assert len(asked) == 2 and not d.isVisible()
+    with db.session() as s:
+        assert s.scalar(select(Household).where(Household.head_name == "张三丰")) is not None
+    # A different phone at that address is not asked about.
+    other = _dialog(qtbot, db, community_id=ids["shigang"])
+    other.community.setCurrentIndex(other.community.findData(ids["shigang"]))
+    type_text(qtbot, other.address, "石岗村1号")
+    type_text(qtbot, other.head_name, "张四")
+    type_text(qtbot, other.phones, "13512340000")
+    other.show()
+    _click(qtbot, other.save_button)
+    assert len(asked) == 2 and not other.isVisible()
+
+
+def test_a_person_saved_without_gender_takes_it_from_the_resident_id(qtbot, db: Database
+                                                                     ) -> None:
+    from app.models import Gender, Person
+    from app.services.people import PersonInput
+    from ui.people.dialogs import PersonDialog
+
+    d = PersonDialog(db, PersonInput(name=""))
+    qtbot.addWidget(d)
+    d.show()
+    assert not d.gender.currentData()
+    type_text(qtbot, d.name, "何瑞英")
+    type_text(qtbot, d.resident_id, "44070219800101018X")
+    _click(qtbot, d.save_button)
+    assert not d.isVisible()
+    with db.session() as s:
+        saved = s.scalar(select(Person).where(Person.name == "何瑞英"))
+        assert saved is not None and saved.gender == Gender.FEMALE

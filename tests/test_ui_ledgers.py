@@ -268,6 +268,55 @@ def test_record_a_session_through_the_form(qtbot, db, db_path, finish_tasks) -> 
         assert saved.problems[0].reporter_name == "张三"
 
 
+def test_a_session_off_the_station_day_asks_make_up_or_extra(qtbot, db, finish_tasks,
+                                                             monkeypatch) -> None:
+    from PySide6.QtCore import QDate
+
+    from app.models import SessionKind
+    from ui.ledgers import sessions as sessions_module
+    from ui.widgets.inputs import date_of
+
+    seed_town(db)   # station day: Tuesday
+    page = open_page(qtbot, db)
+    page.tabs.setCurrentWidget(page.sessions)
+    tab = page.sessions
+    qtbot.waitUntil(lambda: tab.loaded)
+    thursday = TODAY - timedelta(days=(TODAY.isoweekday() - 4) % 7 + 7)
+    asked: list[str] = []
+    answers = [sessions_module.MAKE_UP, sessions_module.EXTRA]
+    monkeypatch.setattr(sessions_module, "ask_off_day",
+                        lambda parent, question: asked.append(question) or answers.pop(0))
+    seen: dict = {}
+
+    def make_up(dialog: SessionDialog) -> None:
+        dialog.held_on.setDate(QDate(thursday))
+        dialog.save_button.click()            # asked: 补班 chosen, the form stays open
+        seen["open"] = dialog.isVisible()
+        seen["kind"] = dialog.kind.currentData()
+        seen["made_up"] = date_of(dialog.made_up)
+        seen["error"] = dialog.field_errors["make_up_announced_on"].text()
+        dialog.announced.setDate(QDate(thursday - timedelta(days=5)))
+        dialog.save_button.click()            # a 补班 now: nothing more to ask
+    when_modal(SessionDialog, make_up)
+    tab.record_button.click()
+    qtbot.waitUntil(lambda: tab.model.total == 1)
+    assert len(asked) == 1 and f"{thursday:%Y-%m-%d}（周四）不是石岗村驻点团队的驻点日" in asked[0]
+    assert seen["open"] and seen["kind"] == SessionKind.MAKE_UP
+    assert seen["made_up"] == thursday - timedelta(days=2) and "公告日期" in seen["error"]
+
+    def extra(dialog: SessionDialog) -> None:
+        dialog.held_on.setDate(QDate(thursday + timedelta(days=1)))
+        dialog.save_button.click()            # asked: an extra session, saved as it is
+    when_modal(SessionDialog, extra)
+    tab.record_button.click()
+    qtbot.waitUntil(lambda: tab.model.total == 2)
+    assert len(asked) == 2 and "（周五）" in asked[1]
+    with db.session() as s:
+        kinds = {r.held_on: r.kind for r in station_logs.list_sessions(s)}
+    assert kinds == {thursday: SessionKind.MAKE_UP,
+                     thursday + timedelta(days=1): SessionKind.RECEPTION}
+
+
 def test_gaps_of_the_month_are_listed(qtbot, db, finish_tasks) -> None:
     seed_town(db)
     page = open_page(qtbot, db)

@@ -187,3 +187,25 @@ def test_the_category_combos_offer_the_active_categories(qtbot, db: Database) ->
     qtbot.addWidget(edit)
     assert edit.category.currentText() == "村务管理"
     assert category_choices(db, "城市管理") == category_choices(db)
+
+
+def test_the_area_code_is_saved_refused_beside_its_field_and_used(qtbot, db: Database,
+                                                                   db_path: Path) -> None:
+    from app.services import people
+
+    seed_town(db)
+    page = open_settings(qtbot, db)
+    assert page.area_code.isVisible() and page.area_code.text() == ""
+    type_text(qtbot, page.area_code, "750")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    error = page.body.field_errors["area_code"]
+    assert error.isVisible() and "区号" in error.text() and page.area_code.text() == "750"
+    page.area_code.clear()
+    type_text(qtbot, page.area_code, "0750")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.saved_label.text() == "设置已保存。" and not error.isVisible()
+    db.close()
+    with open_test_database(db_path) as again, again.session() as s:
+        assert settings.get_settings(s).area_code == "0750"
+        person = people.create_person(s, people.PersonInput(name="吴敏", landline="6123456"))
+        assert person.landline == "0750-6123456"

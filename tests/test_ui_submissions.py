@@ -376,3 +376,33 @@ def test_the_office_issues_the_bulletin_and_exports_the_issued_one_after(
     qtbot.waitUntil(lambda: len(said) == 2 and QApplication.activeModalWidget() is None,
                     timeout=60000)
     assert again.read_bytes() == issued.read_bytes()
+
+
+def test_a_team_set_up_mid_month_is_not_shown_missing_for_what_fell_due_before(
+        qtbot, db: Database) -> None:
+    from datetime import time
+
+    from app.services import teams
+
+    town = seed_town(db)
+    with db.session() as s:
+        teams.create_team(s, teams.TeamInput(
+            "新围社区驻点团队", [town["xinwei"]], 4, time(9), time(12)), town["wong"],
+            date(2026, 3, 10))
+    db.act_as(actor(Role.ORG_OFFICE))
+    _window, page = open_area(qtbot, db)
+    tab = page.monthly
+    qtbot.waitUntil(lambda: tab.loaded)
+    tab.picker.set_month(2026, 3)
+    qtbot.waitUntil(lambda: tab.loaded and len(tab.model.teams) == 2
+                    and tab.model.due.get(SubmissionKind.PHOTOS) == date(2026, 3, 3))
+    photos = 1 + list(SubmissionKind).index(SubmissionKind.PHOTOS)
+    report = 1 + list(SubmissionKind).index(SubmissionKind.REPORT)
+    rows = {name: row for row, (_id, name) in enumerate(tab.model.teams)}
+    new, old = rows["新围社区驻点团队"], rows["石岗村驻点团队"]
+    assert tab.model.item(old, photos).state.label == "缺报"
+    assert tab.model.item(new, photos) is None
+    cell = tab.model.index(new, photos)
+    assert tab.model.data(cell) is None
+    assert "无需报送" in tab.model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert tab.model.item(new, report).state.label == "缺报"

@@ -115,3 +115,35 @@ def test_people_list_masks_resident_ids_and_filters(qtbot, db: Database, window:
     assert page.proxy.rowCount() == 1
     assert page.proxy.index(0, 6).data() == "110105********002X"
     assert page.proxy.index(0, 0).data() == "林海"
+
+
+def test_no_town_liaison_is_a_banner_not_a_message_after_each_save(
+        qtbot, db: Database, window: MainWindow, monkeypatch) -> None:
+    from datetime import date
+
+    from ui.teams import page as teams_page
+
+    ids = seed_town(db)
+    with db.session() as s:
+        liaison = team_service.overview(s, ids["team"]).town_liaison
+        team_service.end_membership(s, liaison.membership_id, date.today(), "调岗")
+    shown: list[list[str]] = []
+    monkeypatch.setattr(teams_page, "show_warnings",
+                        lambda parent, title, warnings: shown.append(list(warnings)))
+    window.ctx.data_changed.emit()
+    page = window.directory.teams
+    detail = page.detail
+    qtbot.waitUntil(lambda: detail.view is not None and not detail.warnings.isHidden())
+    assert "还没有专职联络员" in detail.warnings.text()
+
+    def add(dialog) -> None:  # type: ignore[no-untyped-def]
+        zhou = next(i for i in range(dialog.person.count())
+                    if dialog.person.itemText(i).startswith("周敏"))
+        dialog.person.setCurrentIndex(zhou)
+        dialog.try_save()
+    from tests.ui_support import when_modal
+    from ui.teams.member_dialogs import AddMemberDialog
+    when_modal(AddMemberDialog, add)
+    page.add_member()
+    assert shown and not any("专职联络员" in w for w in shown[-1])
+    assert "还没有专职联络员" in detail.warnings.text() and not detail.warnings.isHidden()

@@ -41,6 +41,10 @@ class CardContent:
     district_name: str
     issued_on: date
     support: tuple[Contact, ...] = field(default_factory=tuple)  # poster lists them
+    # Set when the chosen QR contact is missing and another member's phone stands in
+    # ("团队没有专职联络员，二维码改用责任人（驻点领导）陈志强的电话 138…"): the print-start
+    # check shows it. Not printed, not part of the content hash.
+    qr_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,8 @@ def plan_poster(content: CardContent) -> tuple[Plan, list[tuple]]:
     if contact is None:
         p.warnings.append(f"{p.who}：没有指定二维码联系人，不印二维码。")
     else:
+        if content.qr_note:
+            p.warnings.append(f"{p.who}：{content.qr_note}。")
         qr_y = block_top - QR_POSTER + 4 * mm
         shapes.append(("qr", qr_x, qr_y, QR_POSTER, vcard(contact, content)))
         cx = qr_x + QR_POSTER / 2

@@ -207,6 +207,8 @@ def plan_back(content: CardContent) -> tuple[Plan, list[tuple]]:
     if contact is None:
         p.warnings.append(f"{p.who}：没有指定二维码联系人，背面不印二维码。")
         return p, shapes
+    if content.qr_note:
+        p.warnings.append(f"{p.who}：{content.qr_note}。")
     shapes.append(("qr", qr_x, qr_top - QR_SIZE, QR_SIZE, vcard(contact, content)))
     under = qr_top - QR_SIZE - 0.2 * mm
     p.text("扫码保存联系人", cx, under, QR_SIZE, 5.0, 4.2, color=GREY, align="centre")

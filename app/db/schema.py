@@ -8,5 +8,6 @@ KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_users_audit", "0003_ca
                                    "0004_ledgers", "0005_visits", "0006_problem_categories",
                                    "0008_meetings", "0009_spot_checks",
                                    "0010_submissions", "0011_issued_documents",
-                                   "0012_sign_in_throttle", "0013_entry_rules")
+                                   "0012_sign_in_throttle", "0013_entry_rules",
+                                   "0014_more_entry_rules")
 HEAD = KNOWN_REVISIONS[-1]

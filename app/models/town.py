@@ -20,6 +20,8 @@ class TownSettings(Base, Timestamped, Versioned):
     town_name: Mapped[str] = mapped_column(String(60), default="")
     district_name: Mapped[str] = mapped_column(String(60), default="")
     hotline: Mapped[str] = mapped_column(String(40), default="")
+    # 电话区号 ("0750"): put before a landline typed without one; "" leaves such a number refused.
+    area_code: Mapped[str] = mapped_column(String(6), default="", server_default="")
     station_weekday: Mapped[int] = mapped_column(Integer, default=2)
     station_start: Mapped[time] = mapped_column(Time, default=time(15, 0))
     station_end: Mapped[time] = mapped_column(Time, default=time(18, 30))

@@ -11,6 +11,8 @@ Rules this module settles:
 - A contact's printed position: the person's post (镇党委副书记), else the membership's title
   (组长), else the unit. Phones as stored (normalised): the mobile, else the landline. No
   resident ID or key-group tag is ever read here.
+- The QR code carries the designed contact (the 专职联络员 by default); when the team has none,
+  the 专职联络员, else the leader, stands in, and ``qr_note`` says so: printing warns first.
 - Distribution counts per community. A delivery records the hash of the card's content that
   day; a household *holds the current card* when its latest delivery's hash equals the current
   content hash of the card of that delivery's team for its community (or, if that team no
@@ -143,6 +145,12 @@ def build_content(session: Session, team: Team, community: Community, on: date) 
     qr_role = design.qr_role if design is not None else "town_liaison"
     chosen = {"town_liaison": town_liaison, "leader": leader,
               "community_liaison": community_liaison}.get(qr_role)
+    qr_contact = chosen or town_liaison or leader
+    qr_note = ""
+    if chosen is None and qr_contact is not None:
+        stand_in = "town_liaison" if qr_contact is town_liaison else "leader"
+        qr_note = (f"团队没有{QR_ROLE_LABELS[qr_role]}，二维码将改用{QR_ROLE_LABELS[stand_in]}"
+                   f" {qr_contact.name} 的电话 {qr_contact.phone or '（无）'}")
     place = team.station_place or community.office_address
     back = (design.back_text if design is not None else "") or default_back_text(
         settings.town_name, schedule_text(team), place)
@@ -153,7 +161,7 @@ def build_content(session: Session, team: Team, community: Community, on: date) 
         town_liaison=town_liaison, community_liaison=community_liaison,
         schedule=schedule_text(team), place=place,
         hotline=team.hotline or settings.hotline, back_text=back,
-        qr_contact=chosen or town_liaison or leader,
+        qr_contact=qr_contact, qr_note=qr_note,
         town_name=settings.town_name, district_name=settings.district_name, issued_on=on,
         support=tuple(_contact(m) for m in team.current(MemberRole.SUPPORT, on)))
 
@@ -189,7 +197,7 @@ def content_hash(content: CardContent) -> str:
     """sha256 of what the card prints (not the issue date, not person ids, not the support
     team, which only the poster shows)."""
     fields = asdict(content)
-    for key in ("issued_on", "support"):
+    for key in ("issued_on", "support", "qr_note"):
         fields.pop(key)
     for key, value in list(fields.items()):
         fields[key] = _printed(value)

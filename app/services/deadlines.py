@@ -6,6 +6,9 @@
 - Each item is, on a given day: 未到期 (not due), 即将到期 (due within ``due_soon_days``),
   按时报送 (received on or before the due date), 逾期报送 (received after it), 缺报 (not
   received and the due date passed).
+- A team owes nothing whose due date passed before it existed (``team_since``: its first
+  member's start date, or the day it was entered when that is earlier): a team set up on the
+  10th is not 缺报 for that month's photos due on the 3rd.
 - Received = a ``Submission`` row: written when the office imports the team's package, or
   when it records a paper submission by hand (``record_received``).
 """
@@ -99,6 +102,15 @@ def _teams(session: Session, first: date, team_id: int | None) -> list[Team]:
     return list(session.scalars(query))
 
 
+def team_since(team: Team) -> date:
+    """The day the team came into being: its first membership's start date, or the day it was
+    entered when that is earlier (a team imported with its members' past start dates)."""
+    days = [m.start_date for m in team.memberships if m.start_date is not None]
+    if team.created_at is not None:
+        days.append(team.created_at.date())
+    return min(days) if days else date.min
+
+
 def calendar_for(session: Session, year: int, month: int, team_id: int | None = None,
                  today: date | None = None) -> list[CalendarItem]:
     """Every item each team (the actor's teams) owes for the month, with its state on ``today``."""
@@ -111,9 +123,12 @@ def calendar_for(session: Session, year: int, month: int, team_id: int | None = 
                                  Submission.team_id.in_([t.id for t in teams])))}
     out = []
     for team in teams:
+        since = team_since(team)
         for kind in KINDS:
             due = due_date(kind, year, month, settings)
             at = received.get((team.id, kind))
+            if due < since and at is None:
+                continue    # its deadline passed before the team existed: nothing owed
             out.append(CalendarItem(team.id, team.name, year, month, kind, due,
                                     state_of(due, at, today, settings.due_soon_days), at))
     return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth import Permission, can, community_scope, require
@@ -15,6 +15,7 @@ from app.models import Community, Grid, Household, HouseholdKind, HouseholdTag, 
 from app.normalize import (clean_name, clean_text, mask_resident_id, normalize_phones,
                            normalize_resident_id)
 from app.services.common import check_version, get_or_fail, optional, required
+from app.services.settings import get_settings
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _apply(session: Session, household: Household, data: HouseholdInput) -> None
         except ValidationError as exc:
             problems[field_name] = exc.message
     try:
-        phones = normalize_phones(data.phones)
+        phones = normalize_phones(data.phones, area_code=get_settings(session).area_code)
     except ValidationError as exc:
         problems["phones"] = exc.message
     resident_id = household.head_resident_id
@@ -107,6 +108,31 @@ def _apply(session: Session, household: Household, data: HouseholdInput) -> None
     household.size, household.kind = data.size, HouseholdKind(data.kind)
     household.head_resident_id = resident_id
     household.note = optional(clean_text(data.note), "note", "备注", 500)
+
+
+def possible_duplicates(session: Session, data: HouseholdInput,
+                        household_id: int | None = None) -> list[str]:
+    """Households (not moved out) of the same community at the same address with the same
+    mobile or landline as ``data``: the form asks before saving what may be one family twice.
+    Each as "石岗村1号 张三（13512345678）". Nothing when the address or phones are not valid
+    yet (saving says what is wrong)."""
+    require(session, Permission.EDIT_DIRECTORY)
+    address = clean_text(data.address)
+    try:
+        phones = normalize_phones(data.phones, area_code=get_settings(session).area_code)
+    except ValidationError:
+        return []
+    numbers = [n for n in (phones.mobile, phones.landline) if n]
+    if not address or not numbers:
+        return []
+    same_phone = [c == n for n in numbers for c in (Household.mobile, Household.landline)]
+    query = (select(Household).where(
+        Household.community_id == data.community_id, Household.address == address,
+        Household.moved_out_on.is_(None), or_(*same_phone)).order_by(Household.id))
+    if household_id is not None:
+        query = query.where(Household.id != household_id)
+    return [f"{h.address} {h.head_name}（{'，'.join(p for p in (h.mobile, h.landline) if p)}）"
+            for h in session.scalars(query)]
 
 
 def _row_query(day: date):  # type: ignore[no-untyped-def]

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from app.auth import Permission, require
 from app.errors import DomainError, ValidationError
 from app.models import Gender, MemberRole, Membership, Person, PersonCategory
-from app.normalize import (clean_name, clean_text, mask_resident_id, normalize_phones,
-                           normalize_resident_id)
+from app.normalize import (clean_name, clean_text, gender_from_resident_id, mask_resident_id,
+                           normalize_phones, normalize_resident_id)
 from app.services.common import check_version, get_or_fail, optional, required
+from app.services.settings import get_settings
 
 
 @dataclass
@@ -58,12 +59,14 @@ def _apply(session: Session, person: Person, data: PersonInput) -> None:
         problems["name"] = exc.message
     phones = landline = None
     resident_id = person.resident_id
+    area_code = get_settings(session).area_code   # a landline typed without it takes it
     try:
-        phones = normalize_phones(data.phones)
+        phones = normalize_phones(data.phones, area_code=area_code)
     except ValidationError as exc:
         problems["phones"] = exc.message
     try:
-        landline = normalize_phones(data.landline).landline if data.landline else ""
+        landline = (normalize_phones(data.landline, area_code=area_code).landline
+                    if data.landline else "")
         if data.landline and not landline:
             problems["landline"] = "固定电话请带区号，如 0750-1234567"
     except ValidationError as exc:
@@ -80,7 +83,9 @@ def _apply(session: Session, person: Person, data: PersonInput) -> None:
     if problems:
         raise ValidationError(next(iter(problems.values())), problems=problems)
     person.name = name
-    person.gender = Gender(data.gender) if data.gender else None  # forms hand enums back as text
+    # Forms hand enums back as text; left blank, the resident ID's 17th digit tells it.
+    gender = data.gender or gender_from_resident_id(resident_id)
+    person.gender = Gender(gender) if gender else None
     person.unit = optional(clean_text(data.unit), "unit", "单位", 80)
     person.position = optional(clean_text(data.position), "position", "职务", 80)
     person.category = PersonCategory(data.category)

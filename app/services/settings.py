@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.models import TownSettings
-from app.normalize import clean_text
+from app.normalize import clean_text, normalize_area_code
 from app.auth import Permission, require
 from app.services.common import check_version, optional
 
@@ -42,6 +42,8 @@ class SettingsInput:
     doc_prefix: str | None = None
     copy_to: str | None = None
     printing_organ: str | None = None
+    # 电话区号 ("0750"), put before a landline typed without one. None keeps the stored value.
+    area_code: str | None = None
 
 
 def update_settings(session: Session, data: SettingsInput, expected_version: int | None = None
@@ -63,8 +65,16 @@ def update_settings(session: Session, data: SettingsInput, expected_version: int
         problems["visits_per_household_per_year"] = "每户每年走访次数应在 1 到 12 之间"
     if key_visits is not None and not 1 <= key_visits <= 500:
         problems["key_visits_per_team_per_month"] = "每团队每月走访重点户数应在 1 到 500 之间"
+    area_code = None
+    if data.area_code is not None:
+        try:
+            area_code = normalize_area_code(data.area_code)
+        except ValidationError as exc:
+            problems["area_code"] = exc.message
     if problems:
         raise ValidationError(next(iter(problems.values())), problems=problems)
+    if area_code is not None:
+        settings.area_code = area_code
     if visits is not None:
         settings.visits_per_household_per_year = visits
     if key_visits is not None:

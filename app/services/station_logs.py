@@ -11,6 +11,8 @@ Rules this module settles:
   replaces: that day is then no gap.
 - Problems raised in a session are registered in the problem ledger in the same call
   (source 驻点日志, the session's community, team and date) — never typed twice.
+- A session (other than a 补班) on a day that is not the team's station weekday is allowed (an
+  extra session), but the form asks first whether it is a 补班 (``off_station_day``).
 - A gap is a day of the team's station weekday, within the asked period (and before the team
   was dissolved), with no session of the team that day and no make-up for it.
 - Keeping the log needs KEEP_RECORDS for the team; reading needs VIEW_RECORDS (scoped for
@@ -52,6 +54,28 @@ class SessionInput:
     make_up_for: date | None = None
     # Raised in this session; community, team, date and source are filled in from the session.
     problems: list[ProblemInput] = field(default_factory=list)
+
+
+def off_station_day(session: Session, team_id: int, held_on: date, kind: SessionKind
+                    ) -> str | None:
+    """The question the form asks before saving a session that is not a 补班 on a day other
+    than the team's station weekday; None when there is nothing to ask."""
+    from app.models.enums import weekday_label
+
+    require(session, Permission.VIEW_RECORDS)
+    team = get_or_fail(session, Team, team_id, "驻点团队")
+    if SessionKind(kind) == SessionKind.MAKE_UP or held_on.isoweekday() == team.station_weekday:
+        return None
+    return (f"{held_on:%Y-%m-%d}（{weekday_label(held_on.isoweekday())}）不是{team.name}的驻点日"
+            f"（每{weekday_label(team.station_weekday)}）。\n\n这是补班（须提前公告，并写明所补的"
+            "驻点日），还是在驻点日之外额外增加的一次驻点？")
+
+
+def last_station_day(session: Session, team_id: int, on: date) -> date:
+    """The team's station day on or before ``on`` (what a 补班 on ``on`` most likely replaces)."""
+    require(session, Permission.VIEW_RECORDS)
+    team = get_or_fail(session, Team, team_id, "驻点团队")
+    return on - timedelta(days=(on.isoweekday() - team.station_weekday) % 7)
 
 
 def create_session(session: Session, data: SessionInput) -> StationSession:

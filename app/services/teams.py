@@ -65,7 +65,7 @@ def create_team(session: Session, data: TeamInput, leader_id: int, start: date,
     team.memberships.append(Membership(person=leader, role=MemberRole.LEADER, title=leader_title,
                                        start_date=start))
     session.flush()
-    return Saved(team, team_warnings(session, team))
+    return Saved(team, team_warnings(session, team, after_save=True))
 
 
 def update_team(session: Session, team_id: int, data: TeamInput,
@@ -75,7 +75,7 @@ def update_team(session: Session, team_id: int, data: TeamInput,
     check_version(team, expected_version, "驻点团队")
     _apply(session, team, data)
     session.flush()
-    return Saved(team, team_warnings(session, team))
+    return Saved(team, team_warnings(session, team, after_save=True))
 
 
 def _apply(session: Session, team: Team, data: TeamInput) -> None:
@@ -127,7 +127,7 @@ def add_member(session: Session, team_id: int, person_id: int, role: MemberRole,
     team.memberships.append(Membership(person=person, role=role, start_date=start,
                                        title=optional(clean_text(title), "title", "团队职务", 40)))
     session.flush()
-    return Saved(team, team_warnings(session, team))
+    return Saved(team, team_warnings(session, team, after_save=True))
 
 
 def replace_member(session: Session, membership_id: int, successor_id: int, on: date,
@@ -147,7 +147,7 @@ def replace_member(session: Session, membership_id: int, successor_id: int, on: 
     old.team.memberships.append(Membership(person=successor, role=old.role, title=old.title,
                                            start_date=on, replaces=old))
     session.flush()
-    return Saved(old.team, team_warnings(session, old.team))
+    return Saved(old.team, team_warnings(session, old.team, after_save=True))
 
 
 def end_membership(session: Session, membership_id: int, on: date, reason: str) -> Saved:
@@ -163,7 +163,7 @@ def end_membership(session: Session, membership_id: int, on: date, reason: str) 
     membership.end_date = on
     membership.end_reason = required(clean_text(reason), "reason", "退出原因", 200)
     session.flush()
-    return Saved(membership.team, team_warnings(session, membership.team))
+    return Saved(membership.team, team_warnings(session, membership.team, after_save=True))
 
 
 def _check_person_active(person: Person, on: date) -> None:
@@ -194,8 +194,10 @@ def _check_can_join(session: Session, team: Team, person: Person, role: MemberRo
                               "（含责任人和专职联络员）。辅助人员请加入辅助团队。")
 
 
-def team_warnings(session: Session, team: Team) -> list[str]:
-    """Rules a town may bend for a while, shown to the user after saving."""
+def team_warnings(session: Session, team: Team, after_save: bool = False) -> list[str]:
+    """Rules a town may bend for a while: the team page's banner shows them all; after a save
+    (``after_save``) the standing "还没有专职联络员" is left to the banner, not said again in a
+    message after every save while the team is being filled."""
     warnings = []
     limit = get_settings(session).max_communities_per_leader
     leader = team.leader
@@ -204,7 +206,7 @@ def team_warnings(session: Session, team: Team) -> list[str]:
         if len(served) > limit:
             warnings.append(f"责任人{leader.name}联系 {len(served)} 个村（社区）"
                             f"（{'、'.join(served)}），规定为 1—{limit} 个。")
-    if not team.current(MemberRole.TOWN_LIAISON):
+    if not team.current(MemberRole.TOWN_LIAISON) and not after_save:
         warnings.append(f"{team.name}还没有专职联络员。")
     for link in team.community_links:
         others = [t.name for t in _teams_serving(session, link.community_id) if t.id != team.id]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Permission, can
 from app.db import Database
-from app.errors import ValidationError
+from app.errors import DomainError, ValidationError
 from app.models import HouseholdKind
 from app.services import households as household_service
 from app.services.households import HouseholdInput
@@ -22,6 +22,15 @@ from ui.auth.reveal import IdField
 from ui.communities.rows import community_choices, grid_choices
 from ui.widgets.form import FormDialog
 from ui.widgets.inputs import choice_combo, date_edit, date_of, line_edit
+from ui.widgets.messages import confirm
+
+def ask_duplicate(parent: QWidget, found: list[str]) -> bool:
+    """Same address and phone as a household already entered: save anyway? (tests replace it)"""
+    listed = "\n".join(f"• {line}" for line in found[:10])
+    return confirm(parent, "可能重复登记",
+                   f"这个村（社区）已有地址和电话都相同的住户：\n\n{listed}\n\n"
+                   "可能是同一户登记了两次。确实是另一户，仍要保存吗？", "仍要保存")
+
 
 KINDS: list[tuple[str, HouseholdKind]] = [(k.label, k) for k in HouseholdKind]
 NO_GRID = "（不分网格）"
@@ -168,6 +177,19 @@ class HouseholdDialog(FormDialog):
             head_name=self.head_name.text(), phones=self.phones.text(), size=self.size_box.value(),
             kind=self.kind.currentData(), grid_id=self.grid.currentData(),
             head_resident_id=typed_id or None, note=self.note.text())
+
+    def try_save(self) -> None:
+        """Asks first when the address and phone match a household already entered."""
+        try:
+            data = self.input()
+            with self.db.session() as s:
+                found = household_service.possible_duplicates(s, data, self.start.household_id)
+        except DomainError as exc:
+            self.body.show_error(exc)
+            return
+        if found and not ask_duplicate(self, found):
+            return
+        super().try_save()
 
     def save(self) -> int:
         with self.db.session() as s:

@@ -13,9 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel,
-                               QListWidget, QSplitter, QVBoxLayout, QWidget)
+                               QListWidget, QMessageBox, QSplitter, QVBoxLayout, QWidget)
 
-from app.errors import ValidationError
+from app.errors import DomainError, ValidationError
 from app.models import SessionKind
 from app.services import problems as problem_service
 from app.services import station_logs
@@ -141,6 +141,20 @@ class SessionsTab(EditableLedgerTab):
             f"刚才登记了 {len(numbers)} 个问题，已记入问题台账：" + "、".join(numbers)
             if numbers else "")
         self.created_notice.setVisible(bool(numbers))
+
+
+MAKE_UP, EXTRA = "make_up", "extra"
+
+
+def ask_off_day(parent: QWidget, question: str) -> str:
+    """Not the team's station day: MAKE_UP (补班), EXTRA (an extra session) or "" (go back)
+    (tests replace this function)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "不是驻点日", question, parent=parent)
+    make_up = box.addButton("是补班", QMessageBox.ButtonRole.ActionRole)
+    extra = box.addButton("额外驻点，保存", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return {id(make_up): MAKE_UP, id(extra): EXTRA}.get(id(box.clickedButton()), "")
 
 
 class SessionDialog(FormDialog):
@@ -272,6 +286,35 @@ class SessionDialog(FormDialog):
                 category=category.strip() or "其他", description=description.strip(),
                 anonymous=not reporter, reporter_name=reporter))
         return items
+
+    def try_save(self) -> None:
+        """On a day that is not the team's station day, asks first: 补班 or an extra session?
+        (An edit asks only when its date or type changed.)"""
+        team_id, held_on, kind = (self.team.currentData(), date_of(self.held_on),
+                                  self.kind.currentData())
+        unchanged = self.edit is not None and (self.edit.data.held_on, self.edit.data.kind) == (
+            held_on, kind)
+        if team_id is not None and not unchanged:
+            try:
+                with self.ctx.db.session() as s:
+                    question = station_logs.off_station_day(s, team_id, held_on, kind)
+                    replaced = station_logs.last_station_day(s, team_id, held_on)
+            except DomainError as exc:
+                self.body.show_error(exc)
+                return
+            if question:
+                answer = ask_off_day(self, question)
+                if answer == MAKE_UP:
+                    self.kind.setCurrentIndex(self.kind.findData(SessionKind.MAKE_UP))
+                    self.made_up.setDate(QDate(replaced))
+                    self.body.show_error(ValidationError(
+                        "补班须提前公告：请填写补班公告日期，核对所补的驻点日后再保存",
+                        "make_up_announced_on"))
+                    self.announced.setFocus()
+                    return
+                if answer != EXTRA:
+                    return
+        super().try_save()
 
     def save(self) -> int:
         team_id, community_id = self.team.currentData(), self.community.currentData()

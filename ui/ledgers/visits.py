@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
@@ -53,16 +53,15 @@ class VisitLine:
     problems: int
 
 
-LATEST = "latest"   # the month of the newest visit
+LATEST = "latest"   # 最近一个月: the calendar month of today (not the newest month with visits)
 
 
-def period_range(period: Any, latest: date | None) -> tuple[date | None, date | None]:
-    """(first, last day) of a period of the visit list: LATEST, (year, month), a year, or None
-    for every visit."""
+def period_range(period: Any, today: date | None = None) -> tuple[date | None, date | None]:
+    """(first, last day) of a period of the visit list: LATEST (this calendar month, visits or
+    not), (year, month), a year, or None for every visit."""
     if period == LATEST:
-        if latest is None:
-            return None, None
-        period = (latest.year, latest.month)
+        today = today or date.today()
+        period = (today.year, today.month)
     if isinstance(period, tuple):
         year, month = period
         return date(year, month, 1), date(year, month, monthrange(year, month)[1])
@@ -94,10 +93,7 @@ def visit_listing(db: Database, query: VisitQuery, fresh: bool = True) -> Listin
     """Runs in a worker: the ids of the visits ``query`` selects, in its order, the first block
     of rows and the count of the period; with ``fresh`` also its months."""
     with db.session() as s:
-        latest = service.latest_visit_day(s) if query.period == LATEST else None
-        if query.period == LATEST and latest is None:
-            return Listing([], 0, months=[] if fresh else None)
-        start, end = period_range(query.period, latest)
+        start, end = period_range(query.period)
         base = service.VisitFilter(start=start, end=end)
         flt = base
         if query.month:
@@ -129,10 +125,7 @@ def visit_search_keys(db: Database, period: Any) -> dict[int, str]:
     """Runs in a worker: the search text of every visit of the period, for a search done in
     memory (ui/ledgers/paged_tab.py)."""
     with db.session() as s:
-        latest = service.latest_visit_day(s) if period == LATEST else None
-        start, end = period_range(period, latest)
-        if period == LATEST and latest is None:
-            return {}
+        start, end = period_range(period)
         values = service.visit_search_values(s, service.VisitFilter(start=start, end=end))
     return {vid: search_key(*texts) for vid, *texts in values}
 
@@ -165,14 +158,16 @@ class VisitsTab(PagedQueries, LedgerTab):
         super().__init__(ctx, parent)
         self.search.textChanged.disconnect(self.apply_filter)   # PagedQueries takes it
         self.timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        # A month at a time by default, as the paper register is kept: the newest month with
-        # visits first; a year, or every visit, on request.
+        # A month at a time by default, as the paper register is kept: this calendar month
+        # first (最近一个月, empty until its first visit), then the eleven before it; a year, or
+        # every visit, on request.
         self.year = QComboBox()
         self.year.setObjectName("visitYear")
-        self.year.addItem("最近一个月", LATEST)
         today = date.today()
-        year, month = today.year, today.month
-        for _ in range(12):
+        self.year.addItem("最近一个月", LATEST)
+        self.year.setItemData(0, f"本月：{today.year}年{today.month}月", Qt.ItemDataRole.ToolTipRole)
+        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+        for _ in range(11):
             self.year.addItem(f"{year}年{month}月", (year, month))
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         for year in range(today.year, today.year - 6, -1):

@@ -80,6 +80,9 @@ class SettingsPage(QWidget):
         self.town_name = add("town_name", "镇（街道）名称", line_edit("", "如：赤溪镇", "town_name"))
         self.district_name = add("district_name", "上级区县", line_edit("", "如：台山市", "district_name"))
         self.hotline = add("hotline", "服务热线", line_edit("", "", "hotline"))
+        self.area_code = add("area_code", "电话区号",
+                             line_edit("", "如：0750（座机没写区号时自动补上）", "area_code"))
+        self.area_code.setMaximumWidth(260)
         self.weekday = add("station_weekday", "默认驻点日", weekday_combo(2, "station_weekday"))
         self.weekday.setMaximumWidth(120)
         hours = QWidget()
@@ -98,7 +101,7 @@ class SettingsPage(QWidget):
         column.addWidget(self.body)
         column.addStretch(1)
         if not self.can_edit:
-            for widget in (self.town_name, self.district_name, self.hotline):
+            for widget in (self.town_name, self.district_name, self.hotline, self.area_code):
                 widget.setReadOnly(True)
                 set_clearable(widget, False)
                 widget.setPlaceholderText("（未填）")
@@ -211,11 +214,13 @@ class SettingsPage(QWidget):
                       t.station_end, t.max_station_team_size, t.max_communities_per_leader,
                       t.visits_per_household_per_year, t.key_visits_per_team_per_month)
             documents = (t.issuing_organ, t.doc_prefix, t.copy_to, t.printing_organ)
+            area_code = t.area_code
             self.version = t.version
             categories = problem_categories.category_rows(s)
         self.town_name.setText(values[0])
         self.district_name.setText(values[1])
         self.hotline.setText(values[2])
+        self.area_code.setText(area_code)
         self.weekday.setCurrentIndex(self.weekday.findData(values[3]))
         self.start.setTime(values[4])
         self.end.setTime(values[5])
@@ -235,7 +240,8 @@ class SettingsPage(QWidget):
                              self.max_size.value(), self.max_communities.value(),
                              self.visits_per_year.value(), self.key_visits.value(),
                              self.issuing_organ.text(), self.doc_prefix.text(),
-                             self.copy_to.text(), self.printing_organ.text())
+                             self.copy_to.text(), self.printing_organ.text(),
+                             self.area_code.text())
 
     def save(self) -> None:
         """Settings, visit targets and categories in one transaction: all saved or none."""

@@ -82,6 +82,8 @@ class CalendarModel(QAbstractTableModel):
             return self.teams[row][1] if role == Qt.ItemDataRole.DisplayRole else None
         item = self.item(row, column)
         if item is None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{self.teams[row][1]}：此项在团队设立前已到期，本月无需报送"
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if item.received_at is not None:
