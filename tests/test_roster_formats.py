@@ -446,7 +446,7 @@ def test_exports_survive_control_characters_stored_before_the_door(db: Database,
 
     apply_import(db, write_book(tmp_path / "名册.xlsx", good_rows()))
     with db.session() as s:  # Core update: past the ORM's door, as an old row would be
-        s.execute(update(Household).values(note="旧\x1b备注\x00"))
+        s.execute(update(Household).values(note="旧\x1b备注\x08"))  # PostgreSQL refuses NUL
         s.execute(update(Person).values(unit="云溪镇\x07党委"))
         s.commit()
     with db.session() as s:
