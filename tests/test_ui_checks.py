@@ -140,6 +140,10 @@ def test_fill_a_check_add_a_finding_and_report(qtbot, db, db_path, finish_tasks)
     qtbot.addWidget(dialog)
     dialog.show()
     assert "驻点日志" in dialog.findChild(type(dialog.header), "checkEvidence1").text()
+    assert dialog.score.text() == "未评分"  # not "0/100", which reads as a failed check
+    from ui.checks.data import check_rows
+
+    assert [r.score for r in check_rows(db)] == ["未评分"]
     # Ledgers handed in two days late: saving says so and shows the late-delivery finding.
     dialog.received.setChecked(True)
     dialog.received_on.setDate(due + timedelta(days=2))

@@ -286,6 +286,7 @@ class CheckRow:
     findings: int
     open_findings: int
     reported: bool
+    scored: bool = False  # at least one item has a result: a score means something
 
 
 def check_rows(session: Session, year: int | None = None) -> list[CheckRow]:
@@ -303,7 +304,7 @@ def check_rows(session: Session, year: int | None = None) -> list[CheckRow]:
                              c.notice_on, c.due_on, c.received_on, c.is_late(), passed, total,
                              len(c.findings),
                              sum(1 for f in c.findings if f.status.value != "finding_closed"),
-                             c.reported))
+                             c.reported, any(i.result is not None for i in c.items)))
     return rows
 
 

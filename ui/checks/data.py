@@ -76,12 +76,17 @@ class CheckListRow:
     search: str
 
 
+def score_text(passed: int, total: int, scored: bool) -> str:
+    """“80/100”, or 未评分 while no item has a result (0/100 read as a failed check)."""
+    return f"{passed}/{total}" if scored else "未评分"
+
+
 def check_rows(db: Database) -> list[CheckListRow]:
     with db.session() as s:
         rows = spot_checks.check_rows(s)
     return [CheckListRow(
         r.id, r.year, r.month, f"{r.year:04d}-{r.month:02d}", r.kind.label, r.team_id, r.team,
-        r.seed, r.notice_on, r.due_on, r.received_on, r.late, f"{r.passed}/{r.total}",
+        r.seed, r.notice_on, r.due_on, r.received_on, r.late, score_text(r.passed, r.total, r.scored),
         f"{r.open_findings}/{r.findings}", r.reported,
         f"{r.team}\x1f{r.year:04d}-{r.month:02d}\x1f{r.seed}".lower()) for r in rows]
 

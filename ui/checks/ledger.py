@@ -476,7 +476,8 @@ class CheckDialog(RecordMessages, QDialog):
             self.checked_on.setDate(QDate(d.checked_on or max(d.notice_on, date.today())))
             self.checked_on.setEnabled(d.checked_on is not None)
             self.summary.setPlainText(d.summary)
-        self.score.setText(f"得分 {d.passed} / {d.total}")
+        scored = any(item.result is not None for item in d.items)
+        self.score.setText(f"得分 {d.passed} / {d.total}" if scored else "未评分")
         self.findings.set_findings(d.findings, d.reported)
         reported = d.reported
         if reported:
