@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from app.auth import Actor
@@ -444,3 +445,19 @@ def test_the_office_edits_the_check_plan_and_checklist(qtbot, db: Database, db_p
         assert active[0] == ("驻点日志", 30) and active[-1] == ("驻点团队工作简报", 10)
         assert "问题台账" not in dict(active)
         assert "问题台账" in [t.name for t in spot_checks.checklist(s, include_retired=True)]
+
+
+def test_a_full_check_month_says_so_before_asking_for_a_seed(qtbot, db, finish_tasks) -> None:
+    seed(db)
+    with db.session() as s:
+        get_settings(s).full_check_months = f"{date.today().month}"
+        s.commit()
+    dialog = DrawDialog(AppContext(db), {})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "全面检查月份" in dialog.state.text() and "不需要随机种子" in dialog.state.text()
+    assert dialog.seed.isHidden() or not dialog.seed.parentWidget().isVisible()
+    assert dialog.save_button.text() == "建立全面检查"
+    other = 1 if date.today().month != 1 else 2
+    dialog.month.setDate(QDate(date.today().year, other, 1))
+    assert dialog.save_button.text() == "抽签" and dialog.seed.parentWidget().isVisible()

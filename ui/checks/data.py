@@ -150,6 +150,14 @@ def check_detail(db: Database, check_id: int) -> CheckDetail:
             tuple(_finding_line(f, today) for f in c.findings), passed, total)
 
 
+def full_check_months(db: Database) -> tuple[int, ...]:
+    """The months the town checks every team (a setting), where nothing is drawn."""
+    from app.services.settings import get_settings
+
+    with db.session() as s:
+        return get_settings(s).full_check_month_numbers
+
+
 def candidates(db: Database, year: int, month: int) -> list[Candidate]:
     with db.session() as s:
         return spot_checks.candidates(s, year, month)

@@ -311,6 +311,7 @@ class DrawDialog(FormDialog):
         self.table.setColumnWidth(1, 100)
         self.table.setMinimumHeight(220)
         self.add_field("candidates", "候选团队", self.table)
+        self.full_months = data.full_check_months(ctx.db)
         self.month.dateChanged.connect(self._month_changed)
         self.save_button.setText("抽签")
         self._month_changed()
@@ -334,11 +335,18 @@ class DrawDialog(FormDialog):
                                + "。抽签只进行一次，再点“抽签”只会显示当时的结果。")
             self.state.setStyleSheet("color: #922b21;")
             self.save_button.setText("查看抽签结果")
+        elif month in self.full_months:
+            # Said before anything is asked: a full-check month draws nothing, so no seed.
+            self.state.setText(f"{month} 月是全面检查月份：为全部团队建立检查，不抽签，不需要随机种子。")
+            self.state.setStyleSheet("color: #1a5276;")
+            self.save_button.setText("建立全面检查")
         else:
             self.state.setText("从最久没有抽查过的团队中抽取（从未抽查的最优先），"
                                "并列时按随机种子抽签。")
             self.state.setStyleSheet("")
             self.save_button.setText("抽签")
+        self.form.setRowVisible(self.seed.parentWidget(),
+                                not already and month not in self.full_months)
         self._generation += 1
         generation = self._generation
         db = self.ctx.db
