@@ -28,7 +28,7 @@ SECTIONS = {
 }
 
 
-class HelpDialog(QDialog):
+class HelpDialog(window_state.RemembersSize, QDialog):
     """The guide in a browser of its own; ``show_section`` scrolls to a heading."""
 
     def __init__(self, section: str = "", parent: QWidget | None = None) -> None:

@@ -5,9 +5,9 @@ Township PCs run 1366×768 (a task bar leaves ~728 px), or 1920×1080 at 125–1
 
 - ``fit_to_screen(widget, w, h)``: a default size, made smaller where the screen's available
   area is smaller (leaving room for the title bar), never below the widget's minimum size.
-- ``remember(window)``: an event filter on that window that on its first show restores the
-  size its user last left it at (or clamps the default size to the screen), keeps the window on
-  the screen, and on hiding remembers the size again. Sizes and the dashboard's collapsed state are kept per user in an INI file in the data
+- ``remember(window)``: on the window's first show, the size its user last left it at (or the
+  default size clamped to the screen), kept on the screen; a dialog's size is kept again when
+  it closes. Sizes and the dashboard's collapsed state are kept per user in an INI file in the data
   directory (``window_state.ini``), not in the database: they are preferences of a desk, not
   records.
 """
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize
+from PySide6.QtCore import QObject, QRect, QSettings, QSize, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 TITLE_BAR = 32      # room left above a window for its frame's title bar
 FRAME = 8           # and at its sides and bottom
@@ -72,9 +72,11 @@ def read_bool(name: str, default: bool = False, user: str | None = None) -> bool
 
 
 def available(widget: QWidget | None = None) -> QRect:
-    """The screen area not taken by task bars, for ``widget``'s screen (or the primary one)."""
-    screen = widget.screen() if widget is not None else None
-    screen = screen or QGuiApplication.primaryScreen()
+    """The screen area not taken by task bars (of the primary screen)."""
+    # The primary screen, not widget.screen(): the QScreen that call hands to Python was at
+    # times freed with its wrapper, and the next window built crashed in QScreen (seen in the
+    # test runs, PySide6 6.11). Office PCs have one screen; a second one is rare.
+    screen = QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
 
 
@@ -108,42 +110,55 @@ def _name(widget: QWidget) -> str:
     return str(remember_as) if remember_as else f"size/{type(widget).__name__}"
 
 
+def shown(window: QWidget) -> None:
+    """On a window's first show: the size its user last left it at, or its default size
+    clamped to the screen; and the window kept on the screen."""
+    if window.property(RESTORED):
+        return
+    window.setProperty(RESTORED, True)
+    saved = read(_name(window))
+    # Qt opens a dialog at most 2/3 of the screen high; where its content is taller and the
+    # screen has room, it opens showing all of it.
+    size = window.size().expandedTo(window.sizeHint())
+    if isinstance(saved, QSize) and saved.isValid():
+        size = saved.expandedTo(window.minimumSizeHint())
+    window.resize(clamped(window, size))
+    keep_on_screen(window)
+
+
+def keep(window: QWidget) -> None:
+    """Remember ``window``'s size for its user (not when maximised or never shown)."""
+    if window.isMaximized() or window.isFullScreen() or not window.property(RESTORED):
+        return
+    write(_name(window), window.size())
+
+
+class RemembersSize:
+    """Mixin for a window class (before the Qt class: ``class X(RemembersSize, QDialog)``):
+    sized by ``shown`` on its first show. An overridden showEvent, not an event filter: a
+    Python event filter on windows crashed PySide now and then (events of half-built or
+    half-destroyed widgets converted to Python)."""
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)  # type: ignore[misc]
+        shown(self)  # type: ignore[arg-type]
+
+
 class WindowMemory(QObject):
-    """The event filter described in the module's docstring, installed on each window that
-    remembers its size (``remember``)."""
+    """Keeps a dialog's size when it closes (its ``finished`` signal)."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        kind = event.type()
-        if kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
-            self._shown(watched)
-        elif kind == QEvent.Type.Hide and isinstance(watched, QWidget) and watched.isWindow():
-            self._hidden(watched)
-        return False
-
-    def _shown(self, window: QWidget) -> None:
-        if window.property(RESTORED):
-            return
-        window.setProperty(RESTORED, True)
-        saved = read(_name(window))
-        # Qt opens a dialog at most 2/3 of the screen high; where its content is taller and the
-        # screen has room, it opens showing all of it.
-        size = window.size().expandedTo(window.sizeHint())
-        if isinstance(saved, QSize) and saved.isValid():
-            size = saved.expandedTo(window.minimumSizeHint())
-        window.resize(clamped(window, size))
-        keep_on_screen(window)
-
-    def _hidden(self, window: QWidget) -> None:
-        if window.isMaximized() or window.isFullScreen() or not window.property(RESTORED):
-            return
-        write(_name(window), window.size())
+    @Slot()
+    def dialog_finished(self) -> None:
+        window = self.sender()
+        if isinstance(window, QWidget):
+            keep(window)
 
 
 _memory: WindowMemory | None = None
 
 
 def install() -> None:
-    """Once per application: the filter ``remember`` puts on each window."""
+    """Once per application: the object whose slot keeps dialogs' sizes."""
     global _memory
     app = QApplication.instance()
     if app is None or _memory is not None:
@@ -152,10 +167,8 @@ def install() -> None:
 
 
 def remember(window: QWidget) -> None:
-    """``window`` fits the screen when first shown and opens again at the size its user left
-    it at. A filter on the window itself, not on the whole application: PySide converts every
-    event of an application-wide Python filter, including those of widgets still being built,
-    and that crashed the interpreter now and then."""
+    """A dialog's size is kept for its user when it closes (its class mixes in
+    ``RemembersSize`` to be sized on its first show)."""
     install()
-    if _memory is not None:
-        window.installEventFilter(_memory)
+    if _memory is not None and isinstance(window, QDialog):
+        window.finished.connect(_memory.dialog_finished)

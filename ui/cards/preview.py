@@ -22,7 +22,7 @@ FIT_WIDTH, ACTUAL = "fit", "100"
 MARGIN = 24  # grey around the page in the scroll area
 
 
-class PreviewDialog(QDialog):
+class PreviewDialog(window_state.RemembersSize, QDialog):
     """``on_print`` / ``on_save`` (when given) offer 打印… and 另存为 PDF… for the same file."""
 
     def __init__(self, pdf: Path, title: str, warnings: list[str] | None = None,

@@ -21,7 +21,7 @@ from ui.checks.data import FindingLine, MeetingChoice, SupervisionDetail, Superv
 from ui.checks.ledger import LOCKED_STYLE
 from ui.context import AppContext
 from ui.ledgers.model import Col
-from ui.widgets.form import FittingScroll
+from ui.widgets.form import form_scroll
 from ui.widgets.inputs import date_edit, date_of, line_edit
 from ui.window_state import fit_to_screen
 from ui.widgets.messages import confirm, error
@@ -139,7 +139,7 @@ class SupervisionDialog(RecordMessages, QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(form_box)
         column.addWidget(self.findings, 1)
-        layout.addWidget(FittingScroll(body), 1)
+        layout.addWidget(form_scroll(body), 1)
         layout.addLayout(bottom)
         if supervision_id is None:
             self.meeting_label.hide()

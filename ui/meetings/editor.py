@@ -31,7 +31,7 @@ from ui.ledgers.data import TeamChoice
 from ui.meetings import data
 from ui.meetings.data import Detail, PersonChoice, ProblemChoice, state_text
 from ui.meetings.sign_in import SignInTab
-from ui.widgets.form import FittingScroll, FormBody, FormDialog
+from ui.widgets.form import FormBody, FormDialog, form_scroll
 from ui.widgets.inputs import (choice_combo, combo_value, date_edit, date_of, line_edit,
                                time_edit, time_of)
 from ui.widgets.messages import confirm, error
@@ -616,7 +616,7 @@ class AmendmentsTab(QWidget):
 
 # --- the dialog -------------------------------------------------------------------------------
 
-class MeetingEditor(QDialog):
+class MeetingEditor(window_state.RemembersSize, QDialog):
     """``meeting_id`` None: a new meeting. Raises the service's PermissionDenied /
     NotFoundError when the meeting cannot be opened by this user."""
 
@@ -669,7 +669,7 @@ class MeetingEditor(QDialog):
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(FittingScroll(self.tabs), 1)  # scrolls on a small screen (issue 15)
+        layout.addWidget(form_scroll(self.tabs), 1)  # scrolls on a small screen (issue 15)
         layout.addLayout(bottom)
         if first is None:
             self.info.new()

@@ -21,7 +21,7 @@ HEADERS = ("工作表", "列", "表头", "前几行内容", "导入为")
 UNPLACED_BRUSH = QBrush(QColor("#fde2e1"))
 
 
-class ColumnMappingDialog(QDialog):
+class ColumnMappingDialog(window_state.RemembersSize, QDialog):
     """``mapping()`` gives {header: field title or 不导入} for every column shown."""
 
     def __init__(self, layouts: Sequence[SheetLayout], chosen: Mapping[str, str] | None = None,

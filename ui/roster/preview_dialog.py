@@ -25,7 +25,7 @@ COUNTS = (("驻点团队", "teams_new", "teams_existing"), ("人员", "people_ne
           ("住户", "households_new", "households_existing"))
 
 
-class ImportPreviewDialog(QDialog):
+class ImportPreviewDialog(window_state.RemembersSize, QDialog):
     """``exec()`` gives 1 to import, 0 to stop, ``REMAP`` to place the columns again."""
 
     REMAP = 2

@@ -351,7 +351,7 @@ RECORD_COLUMNS = (
 )
 
 
-class RecordsDialog(QDialog):
+class RecordsDialog(window_state.RemembersSize, QDialog):
     """The records one figure was counted from (non-editable)."""
 
     def __init__(self, title: str, value: str, lines: list[RecordLine],

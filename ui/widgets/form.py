@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel,
                                QScrollArea, QVBoxLayout, QWidget)
 
@@ -81,44 +82,24 @@ class FormBody(QWidget):
         return True
 
 
-class FittingScroll(QScrollArea):
-    """A frameless scroll area around a form: it asks for the form's full size (so the dialog
-    opens showing every field where the screen has room), but can shrink to a few rows, so a
-    tall form still fits a 1366×768 screen at 150 % scaling: it scrolls instead."""
-
-    MIN_HEIGHT = 160
-
-    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("formScroll")
-        self.setWidget(content)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.viewport().setAutoFillBackground(False)
-        content.setAutoFillBackground(False)
-
-    def _inner(self) -> QWidget | None:
-        """The form, its layout brought up to date: before the dialog is first shown an
-        unactivated layout reports 0×0, and the dialog opened 100 px high."""
-        content = self.widget()
-        if content is not None and content.layout() is not None:
-            content.layout().activate()
-        return content
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        content = self._inner()
-        inner = content.sizeHint() if content is not None else QSize(0, 0)
-        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        content = self._inner()
-        inner = content.minimumSizeHint() if content is not None else QSize(0, 0)
-        bar = self.verticalScrollBar().sizeHint().width()
-        return QSize(inner.width() + bar, min(inner.height(), self.MIN_HEIGHT))
+MIN_FORM_HEIGHT = 160  # a tall form shrinks to a few rows and scrolls (1366×768 at 150 %)
 
 
-class FormDialog(QDialog):
+def form_scroll(content: QWidget) -> QScrollArea:
+    """A frameless scroll area around a form or page that may be taller than the screen: it
+    shrinks to a few rows and scrolls. (No size hints overridden in Python: Qt asks for them
+    while a window is being destroyed.)"""
+    area = QScrollArea()
+    area.setMinimumHeight(MIN_FORM_HEIGHT)
+    area.setObjectName("formScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    return area
+
+
+class FormDialog(window_state.RemembersSize, QDialog):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         window_state.remember(self)  # fits the screen; its size kept per user
@@ -133,10 +114,34 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
-        self.scroll = FittingScroll(self.body)
+        self.scroll: QScrollArea | None = None  # only for a form taller than the screen
         layout = QVBoxLayout(self)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """On the first show, a form taller than the screen goes into a scroll area (a few
+        rows at the least), so its buttons stay on a 1366×768 screen at 150 %. Only then: a
+        scroll area around every form made PySide crash now and then in the test runs."""
+        if not self.property(window_state.RESTORED) and self.scroll is None:
+            self.body.layout().activate()
+            inner = self.body.sizeHint()
+            margins = self.layout().contentsMargins()
+            wanted = (inner.height() + self.buttons.sizeHint().height() + self.layout().spacing()
+                      + margins.top() + margins.bottom())
+            if wanted > window_state.room(self).height():
+                self.scroll = form_scroll(self.body)
+                self.layout().insertWidget(0, self.scroll, 1)
+                bar = self.scroll.verticalScrollBar().sizeHint().width()
+                self.scroll.setMinimumWidth(self.body.minimumSizeHint().width() + bar)
+                # The new layout settles after this event and grows the dialog again: fit it
+                # once more then (``self`` as context: never called on a deleted dialog).
+                QTimer.singleShot(0, self, self._fit_screen)
+        super().showEvent(event)
+
+    def _fit_screen(self) -> None:
+        self.resize(window_state.clamped(self, self.size()))
+        window_state.keep_on_screen(self)
 
     @property
     def save_button(self) -> Any:
