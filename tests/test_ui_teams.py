@@ -147,3 +147,41 @@ def test_no_town_liaison_is_a_banner_not_a_message_after_each_save(
     page.add_member()
     assert shown and not any("专职联络员" in w for w in shown[-1])
     assert "还没有专职联络员" in detail.warnings.text() and not detail.warnings.isHidden()
+
+
+def test_several_members_are_added_at_once_or_none(qtbot, db: Database) -> None:
+    from app.models import PersonCategory
+    from app.services import people as people_service
+    from ui.teams.member_dialogs import AddMemberDialog
+    from ui.teams.rows import people_choices
+
+    ids = seed_town(db)
+    with db.session() as s:
+        for name in ("甲一", "乙二"):
+            people_service.create_person(s, people_service.PersonInput(
+                name, unit="镇办", category=PersonCategory.TOWN_CADRE))
+        choices = people_choices(s)
+    dialog = AddMemberDialog(db, ids["team"], "石岗村驻点团队", choices)
+    qtbot.addWidget(dialog)
+    dialog.person.setCurrentIndex(dialog.person.findText("甲一", Qt.MatchFlag.MatchStartsWith))
+    for i in range(dialog.more.count()):
+        if dialog.more.item(i).text().startswith(("乙二", "甲一")):
+            dialog.more.item(i).setCheckState(Qt.CheckState.Checked)
+    assert len(dialog.chosen()) == 2  # 甲一 chosen twice counts once
+    assert dialog.try_save() is not False and dialog.result() == 1
+    with db.session() as s:
+        names = {m.name for m in team_service.overview(s, ids["team"]).core}
+    assert {"甲一", "乙二"} <= names
+
+    again = AddMemberDialog(db, ids["team"], "石岗村驻点团队", choices)
+    qtbot.addWidget(again)
+    for i in range(again.more.count()):  # 周敏 is new; 甲一 is already in: refused, so neither
+        if again.more.item(i).text().startswith(("周敏", "甲一")):
+            again.more.item(i).setCheckState(Qt.CheckState.Checked)
+    again.try_save()
+    assert again.result() == 0  # refused: the form stays open with the reason
+    assert not again.body.top_error.isHidden() or any(
+        not label.isHidden() for label in again.field_errors.values())
+    with db.session() as s:
+        names = {m.name for m in team_service.overview(s, ids["team"]).core}
+    assert "周敏" not in names

@@ -1,10 +1,12 @@
-"""添加成员 / 替换成员 / 成员退出: each one save through one service call in one session."""
+"""添加成员 / 替换成员 / 成员退出: each one save in one session (添加成员 may add several people,
+all or none)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
 from app.db import Database
 from app.errors import ValidationError
@@ -33,16 +35,41 @@ class AddMemberDialog(FormDialog):
         self.role = self.add_field("role", "角色", choice_combo(roles, MemberRole.CORE, "role"))
         self.title = self.add_field("title", "团队职务", line_edit("", "如：副组长、网格员", "title"))
         self.start = self.add_field("start", "加入日期", date_edit(date.today(), "start"))
+        # Several people at once, with the same role, title and date: a new team's members are
+        # usually entered together.
+        self.more = self.add_field("more", "同时加入", people_checklist(people))
+
+    def chosen(self) -> list[int]:
+        first = combo_value(self.person)
+        others = [self.more.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.more.count())
+                  if self.more.item(i).checkState() == Qt.CheckState.Checked]
+        return list(dict.fromkeys(([first] if first is not None else []) + others))
 
     def save(self) -> SaveResult:
-        person_id = combo_value(self.person)
-        _require(person_id, "person", "请选择要加入的人员")
-        with self.db.session() as s:
+        chosen = self.chosen()
+        _require(chosen[0] if chosen else None, "person", "请选择要加入的人员")
+        with self.db.session() as s:  # all of them or none: one transaction
             # Qt hands a StrEnum back as its plain str value; the rules need the enum.
             role = MemberRole(self.role.currentData())
-            saved = team_service.add_member(s, self.team_id, person_id, role,
-                                            date_of(self.start), self.title.text())
-            return SaveResult.of(saved)
+            results = [team_service.add_member(s, self.team_id, person_id, role,
+                                               date_of(self.start), self.title.text())
+                       for person_id in chosen]
+            warnings = list(dict.fromkeys(w for saved in results for w in saved.warnings))
+            return SaveResult(results[-1].team.id, warnings)
+
+
+def people_checklist(people: list[tuple[str, int]]) -> QListWidget:
+    """The people as check boxes (the list is the active roster: a few hundred at most)."""
+    box = QListWidget()
+    box.setObjectName("morePeople")
+    box.setMaximumHeight(150)
+    for label, person_id in people:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, person_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        box.addItem(item)
+    return box
 
 
 def _member_combo(members: list[MemberLine], current: MemberLine | None) -> object:
