@@ -156,48 +156,22 @@ class LedgerChecksTab(CheckListTab):
             self.after_change(row.id)
 
     # -- 月度通报 -------------------------------------------------------------------------------
-    def export_report(self) -> None:
+    def _report_month(self) -> tuple[Any, int, int, bool, Any] | None:
+        """The report writer and the month, issue flag and date asked for, or None."""
         writer = report_writer()
         if writer is None:
             error(self, "月度通报", "这个版本还没有安装月度通报（PDF）功能。")
-            return
+            return None
         row = self.selected()
         month = MonthDialog(date(row.year, row.month_no, 1) if row else date.today(), self)
         if not month.exec() or month.result_value is None:
-            return
+            return None
         year, month_no, issue, dated = month.result_value
-        out = ask_save_path(self, "保存月度抽查督查通报", f"{year}年{month_no}月抽查督查情况通报.pdf")
-        if out is None:
-            return
-        db = self.ctx.db
+        return writer, year, month_no, issue, dated
 
-        def work(_p: Any, _c: Any) -> Any:
-            from app.checks.report_pdf import issue_check_report_pdf
-
-            with db.session() as s:
-                if issue:
-                    return issue_check_report_pdf(s, year, month_no, out, dated=dated)
-                return writer(s, year, month_no, out)
-
-        def done(result: Any) -> None:
-            saved_file(self, "月度通报", issue_message(result, out), out)
-
-        tasks.run_with_progress(self, f"正在生成 {year} 年 {month_no} 月通报…", work, done,
-                                lambda exc: error(self, "月度通报", f"生成通报失败：{_message(exc)}"),
-                                cancellable=False)
-
-
-    def print_report(self) -> None:
-        """The report ``export_report`` saves, written to a temporary file, then printed."""
-        writer = report_writer()
-        if writer is None:
-            error(self, "月度通报", "这个版本还没有安装月度通报（PDF）功能。")
-            return
-        row = self.selected()
-        month = MonthDialog(date(row.year, row.month_no, 1) if row else date.today(), self)
-        if not month.exec() or month.result_value is None:
-            return
-        year, month_no, issue, dated = month.result_value
+    def _report_work(self, chosen: tuple[Any, int, int, bool, Any]) -> Any:
+        """Writes the chosen month's report (issuing it when asked) to a given path."""
+        writer, year, month_no, issue, dated = chosen
         db = self.ctx.db
 
         def write(out: Path) -> Any:
@@ -207,8 +181,33 @@ class LedgerChecksTab(CheckListTab):
                 if issue:
                     return issue_check_report_pdf(s, year, month_no, out, dated=dated)
                 return writer(s, year, month_no, out)
+        return write
 
-        printing.generate_and_print(self, "打印月度通报", write,
+    def export_report(self) -> None:
+        chosen = self._report_month()
+        if chosen is None:
+            return
+        _writer, year, month_no, _issue, _dated = chosen
+        out = ask_save_path(self, "保存月度抽查督查通报", f"{year}年{month_no}月抽查督查情况通报.pdf")
+        if out is None:
+            return
+        write = self._report_work(chosen)
+
+        def done(result: Any) -> None:
+            saved_file(self, "月度通报", issue_message(result, out), out)
+
+        tasks.run_with_progress(self, f"正在生成 {year} 年 {month_no} 月通报…",
+                                lambda _p, _c: write(out), done,
+                                lambda exc: error(self, "月度通报", f"生成通报失败：{_message(exc)}"),
+                                cancellable=False)
+
+    def print_report(self) -> None:
+        """The report ``export_report`` saves, written to a temporary file, then printed."""
+        chosen = self._report_month()
+        if chosen is None:
+            return
+        _writer, year, month_no, _issue, _dated = chosen
+        printing.generate_and_print(self, "打印月度通报", self._report_work(chosen),
                                     f"{year}年{month_no}月抽查督查情况通报.pdf",
                                     on_finished=lambda _r: self.ctx.data_changed.emit())
 

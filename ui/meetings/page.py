@@ -222,17 +222,24 @@ class MeetingList(ReloadsWhenShown, QWidget):
         self.ctx.data_changed.emit()
         self.reload(select_id=meeting_id)
 
-    def export_pdf(self, what: str) -> None:
+    def _pdf_maker(self, what: str, verb: str) -> tuple[Any, str, Any] | None:
+        """The selected meeting, the PDF's label and the function that writes it, or None."""
         row = self.selected()
         if row is None:
-            return
+            return None
         label = "会议签到表" if what == "sheet" else "会议记录"
         try:
             from app.meetings import pdf
         except ImportError:
-            error(self, label, f"这个版本还不能生成{label} PDF。")
+            error(self, label, f"这个版本还不能{verb}{label}。")
+            return None
+        return row, label, pdf.sign_in_sheet_pdf if what == "sheet" else pdf.minutes_pdf
+
+    def export_pdf(self, what: str) -> None:
+        chosen = self._pdf_maker(what, "生成")
+        if chosen is None:
             return
-        make = pdf.sign_in_sheet_pdf if what == "sheet" else pdf.minutes_pdf
+        row, label, make = chosen
         suggested = f"{row.title}{'签到表' if what == 'sheet' else '会议记录'}.pdf"
         path, _f = QFileDialog.getSaveFileName(self, f"保存{label}", suggested, "PDF 文件 (*.pdf)")
         if not path:
@@ -256,16 +263,10 @@ class MeetingList(ReloadsWhenShown, QWidget):
 
     def print_pdf(self, what: str) -> None:
         """The same PDF as ``export_pdf``, written to a temporary file, then the print dialog."""
-        row = self.selected()
-        if row is None:
+        chosen = self._pdf_maker(what, "打印")
+        if chosen is None:
             return
-        label = "会议签到表" if what == "sheet" else "会议记录"
-        try:
-            from app.meetings import pdf
-        except ImportError:
-            error(self, label, f"这个版本还不能打印{label}。")
-            return
-        make = pdf.sign_in_sheet_pdf if what == "sheet" else pdf.minutes_pdf
+        row, label, make = chosen
         db, meeting_id = self.ctx.db, row.id
 
         def write(out: Path) -> Any:
