@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.documents.xlsx import A4_LANDSCAPE, page_setup
 from app.files import save_whole
 from app.models import Gender, HouseholdKind, MemberRole, PersonCategory
 from app.roster.headers import COLUMNS, SheetKind
@@ -80,8 +81,7 @@ def _sheet(ws: Worksheet, kind: SheetKind) -> None:
         if column.field in CHOICES:
             _choices(ws, letter, CHOICES[column.field])
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    page_setup(ws, A4_LANDSCAPE)  # the kit's page set-up, as every export has
     ws.print_title_rows = "1:1"
 
 
