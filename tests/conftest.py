@@ -19,6 +19,15 @@ from tests.databases import SERVER, open_test_database  # noqa: E402
 
 SQLITE_ONLY_REASON = "测的是 SQLite 数据库文件本身（锁、WAL、备份、损坏），PostgreSQL 模式下不适用"
 
+if SERVER is not None:
+    # The program's server ends a transaction idle for a minute (a PC asleep mid-save). On a CI
+    # machine two busy test workers can leave a test's own session idle that long; the server
+    # then cut it, and its connection was garbage-collected still open (a ResourceWarning that
+    # failed an unrelated test). The tests of that timeout set their own (test_db_pg_timeouts).
+    from app.db import engine as pg_engine  # noqa: E402
+
+    pg_engine.PG_IDLE_IN_TRANSACTION_MS = 0  # 0: no limit
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if SERVER is None:

@@ -22,7 +22,9 @@ server_only = pytest.mark.skipif(not postgres_mode(),
 
 
 @server_only
-def test_connections_carry_timeouts_and_keepalives(db_path: Path) -> None:
+def test_connections_carry_timeouts_and_keepalives(db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "PG_IDLE_IN_TRANSACTION_MS", 60_000)  # the program's default
     db = open_test_database(db_path)
     try:
         with db.engine.connect() as conn:
