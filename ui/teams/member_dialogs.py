@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.db import Database
 from app.errors import ValidationError
@@ -14,7 +13,8 @@ from app.models import MemberRole
 from app.services import teams as team_service
 from ui.teams.rows import MemberLine, SaveResult
 from ui.widgets.form import FormDialog
-from ui.widgets.inputs import choice_combo, combo_value, date_edit, date_of, line_edit
+from ui.widgets.inputs import (check_list, checked_values, choice_combo, combo_value, date_edit,
+                              date_of, line_edit)
 
 PICK = "（请选择）"
 
@@ -37,13 +37,12 @@ class AddMemberDialog(FormDialog):
         self.start = self.add_field("start", "加入日期", date_edit(date.today(), "start"))
         # Several people at once, with the same role, title and date: a new team's members are
         # usually entered together.
-        self.more = self.add_field("more", "同时加入", people_checklist(people))
+        self.more = self.add_field("more", "同时加入", check_list(people, name="morePeople",
+                                                                    height=150))
 
     def chosen(self) -> list[int]:
         first = combo_value(self.person)
-        others = [self.more.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.more.count())
-                  if self.more.item(i).checkState() == Qt.CheckState.Checked]
-        return list(dict.fromkeys(([first] if first is not None else []) + others))
+        return list(dict.fromkeys(([first] if first is not None else []) + checked_values(self.more)))
 
     def save(self) -> SaveResult:
         chosen = self.chosen()
@@ -56,20 +55,6 @@ class AddMemberDialog(FormDialog):
                        for person_id in chosen]
             warnings = list(dict.fromkeys(w for saved in results for w in saved.warnings))
             return SaveResult(results[-1].team.id, warnings)
-
-
-def people_checklist(people: list[tuple[str, int]]) -> QListWidget:
-    """The people as check boxes (the list is the active roster: a few hundred at most)."""
-    box = QListWidget()
-    box.setObjectName("morePeople")
-    box.setMaximumHeight(150)
-    for label, person_id in people:
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, person_id)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Unchecked)
-        box.addItem(item)
-    return box
 
 
 def _member_combo(members: list[MemberLine], current: MemberLine | None) -> object:

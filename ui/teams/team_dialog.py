@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QListWidget, QPlainTextEdit, QWidget
 
 from app.db import Database
 from app.errors import NotFoundError, ValidationError
@@ -13,7 +12,7 @@ from app.services import teams as team_service
 from app.services.teams import TeamInput
 from ui.teams.rows import SaveResult
 from ui.widgets.form import FormDialog
-from ui.widgets.inputs import (choice_combo, combo_value, date_edit, date_of, line_edit,
+from ui.widgets.inputs import (check_list, checked_values, choice_combo, combo_value, date_edit, date_of, line_edit,
                                time_edit, time_of, weekday_combo)
 
 
@@ -43,15 +42,8 @@ class TeamDialog(FormDialog):
             self._add_leader_fields(people)
 
     def _community_list(self, items: list[tuple[str, int]], chosen: list[int]) -> QListWidget:
-        widget = QListWidget()
-        widget.setObjectName("communities")
+        widget = check_list(items, chosen, "communities")
         widget.setFixedHeight(120)
-        for name, cid in items:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, cid)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if cid in chosen else Qt.CheckState.Unchecked)
-            widget.addItem(item)
         return widget
 
     def _add_leader_fields(self, people: list[tuple[str, int]]) -> None:
@@ -61,9 +53,7 @@ class TeamDialog(FormDialog):
         self.start_date = self.add_field("start", "起始日期", date_edit(date.today(), "start"))
 
     def chosen_communities(self) -> list[int]:
-        items = (self.communities.item(i) for i in range(self.communities.count()))
-        return [it.data(Qt.ItemDataRole.UserRole) for it in items
-                if it.checkState() == Qt.CheckState.Checked]
+        return checked_values(self.communities)
 
     def input(self) -> TeamInput:
         return TeamInput(self.name.text(), self.chosen_communities(), self.weekday.currentData(),

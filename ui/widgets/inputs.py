@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QLineEdit, QStyle, QTimeEdit,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QLineEdit, QListWidget,
+                               QListWidgetItem, QStyle, QTimeEdit,
                                QWidget)
 
 from app.models.enums import WEEKDAYS
@@ -138,3 +139,24 @@ def enter_runs(edit: QLineEdit, action: Callable[[], object]) -> None:
     own action instead of the dialog's default button, which would save and close the form and
     silently drop what was typed."""
     edit.installEventFilter(_EnterRuns(edit, action))
+
+
+def check_list(items: Sequence[tuple[str, Any]], chosen: Sequence[Any] = (), name: str = "",
+               height: int = 120) -> QListWidget:
+    """(label, value) pairs as check boxes, ``chosen`` ticked (short lists: communities, people)."""
+    widget = QListWidget()
+    widget.setObjectName(name)
+    widget.setMaximumHeight(height)
+    for label, value in items:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    return widget
+
+
+def checked_values(widget: QListWidget) -> list[Any]:
+    """The values of the ticked rows of a ``check_list``, in list order."""
+    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
